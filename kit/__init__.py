@@ -1,0 +1,11 @@
+"""The UN cyber-diplomacy teaching kit.
+
+One call, one result: ``kit.load("events")`` gives a table, ``kit.cite(ids)``
+its sources, ``kit.notebooks()`` the course plan, ``kit.check_setup()`` a quick
+test that widgets and charts work in this browser.
+"""
+from .data import DataError, cite, load, tables
+from .course import check_setup, glossary, notebooks
+
+__all__ = ["DataError", "load", "cite", "tables", "notebooks", "check_setup", "glossary"]
+__version__ = "0.1.0"
