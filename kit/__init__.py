@@ -9,3 +9,8 @@ from .course import check_setup, glossary, notebooks
 
 __all__ = ["DataError", "load", "cite", "tables", "notebooks", "check_setup", "glossary"]
 __version__ = "0.1.0"
+
+# Show whole sentences in tables: the kit's tables hold titles and summaries, not numbers only.
+import pandas as _pd
+
+_pd.set_option("display.max_colwidth", 160)

@@ -114,26 +114,39 @@ class LabServer:
 # JavaScript run in the page once the notebook has run: what would a student see?
 _INSPECT = """
 () => {
+  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
-  const byMime = m => nb ? Array.from(nb.querySelectorAll(`.jp-OutputArea-output[data-mime-type="${m}"]`)) : [];
-  const text = nb ? nb.innerText : '';
-  const dialogs = Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.innerText.slice(0, 200));
-  const widgets = byMime('%(widget)s');
-  const plots = Array.from(nb ? nb.querySelectorAll('.jp-OutputArea-output[data-mime-type="%(plotly)s"]') : []);
+  const outputs = nb ? Array.from(nb.querySelectorAll('.jp-OutputArea-output')) : [];
+  const byMime = m => outputs.filter(e => e.getAttribute('data-mime-type') === m);
+  const outText = outputs.map(e => e.innerText).join('\\n');
+  // what the kernel sent, from the notebook model: the views the page must show
+  let expectWidgets = 0, expectPlots = 0;
+  if (panel && panel.content && panel.content.model) {
+    const cells = panel.content.model.cells;
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells.get(i);
+      if (!cell.outputs) continue;
+      for (let j = 0; j < cell.outputs.length; j++) {
+        const data = cell.outputs.get(j).data || {};
+        if ('%(widget)s' in data) expectWidgets++;
+        if ('%(plotly)s' in data) expectPlots++;
+      }
+    }
+  }
+  const plots = nb ? Array.from(nb.querySelectorAll('.jp-RenderedPlotly')) : [];
   return {
     found: !!nb,
     cells: nb ? nb.querySelectorAll('.jp-CodeCell').length : 0,
     // JupyterLab shows tracebacks (and warnings) as stderr: a student should see neither
     errors: byMime('%(error)s').concat(byMime('application/vnd.jupyter.stderr')).map(e => e.innerText.slice(0, 500)),
-    dialogs: dialogs,
-    widgetErrors: (text.match(/Error displaying widget/g) || []).length,
-    widgetLoading: (text.match(/Loading widget/g) || []).length,
-    widgets: widgets.length,
-    widgetsRendered: widgets.filter(w => w.querySelector('.jupyter-widgets, .widget-box, .lm-Widget')).length,
-    plots: plots.length,
-    plotsDrawn: plots.filter(p => p.querySelector('.js-plotly-plot .main-svg')).length,
-    nestedPlots: nb ? nb.querySelectorAll('.js-plotly-plot').length : 0,
-    nestedPlotsDrawn: nb ? nb.querySelectorAll('.js-plotly-plot .main-svg').length : 0,
+    dialogs: Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.innerText.slice(0, 200)),
+    widgetErrors: (outText.match(/Error displaying widget/g) || []).length,
+    widgetLoading: (outText.match(/Loading widget/g) || []).length,
+    widgets: expectWidgets,
+    widgetsRendered: outputs.filter(o => o.querySelector(':scope > .jupyter-widgets, :scope > .widget-box, :scope .jupyter-widgets')
+                                      && !o.parentElement.closest('.jupyter-widgets')).length,
+    plots: Math.max(expectPlots, plots.length),
+    plotsDrawn: plots.filter(p => p.querySelector('.main-svg')).length,
   };
 }
 """ % {"widget": MIME_WIDGET, "plotly": MIME_PLOTLY, "error": MIME_ERROR}
@@ -173,7 +186,7 @@ def run_notebook(page, server: LabServer, relpath: str, timeout: float = 240, sc
     seen = page.evaluate(_INSPECT)
     while time.monotonic() < settle:
         if (seen["widgetLoading"] == 0 and seen["plotsDrawn"] == seen["plots"]
-                and seen["widgetsRendered"] == seen["widgets"] and seen["nestedPlotsDrawn"] == seen["nestedPlots"]):
+                and seen["widgetsRendered"] >= seen["widgets"]):
             break
         time.sleep(0.5)
         seen = page.evaluate(_INSPECT)
@@ -191,9 +204,8 @@ def run_notebook(page, server: LabServer, relpath: str, timeout: float = 240, sc
         problems.append(f"{seen['widgetLoading']} widget(s) still 'Loading widget'")
     if seen["widgetsRendered"] < seen["widgets"]:
         problems.append(f"only {seen['widgetsRendered']} of {seen['widgets']} widgets rendered")
-    if seen["plotsDrawn"] < seen["plots"] or seen["nestedPlotsDrawn"] < seen["nestedPlots"]:
-        problems.append(f"plotly figures not drawn: {seen['plotsDrawn']}/{seen['plots']} in cells, "
-                        f"{seen['nestedPlotsDrawn']}/{seen['nestedPlots']} in all")
+    if seen["plotsDrawn"] < seen["plots"]:
+        problems.append(f"only {seen['plotsDrawn']} of {seen['plots']} plotly figures drawn")
     seen["problems"] = problems
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)

@@ -72,6 +72,25 @@ def test_browser_test_catches_a_broken_notebook(browser_page):
     assert any("ZeroDivisionError" in p for p in seen["problems"]), seen["problems"]
 
 
+def test_browser_test_catches_a_widget_that_cannot_render(browser_page):
+    """A widget view whose model does not exist shows 'Error displaying widget': the check must report it."""
+    page, server = browser_page
+    scratch = ROOT / "tests" / "browser" / "_scratch"
+    scratch.mkdir(exist_ok=True)
+    nb = broken_notebook()
+    nb["cells"][1]["source"] = ("from IPython.display import display\n"
+                                "display({'application/vnd.jupyter.widget-view+json': {'model_id': 'no-such-model', "
+                                "'version_major': 2, 'version_minor': 0}, 'text/plain': 'a widget'}, raw=True)")
+    path = scratch / "bad_widget.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    try:
+        seen = run_notebook(page, server, path.relative_to(ROOT).as_posix(), timeout=60)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    assert seen["widgets"] == 1
+    assert any("widget" in p for p in seen["problems"]), seen["problems"]
+
+
 def broken_notebook() -> dict:
     """Return a minimal notebook whose second cell raises."""
     def code(src):

@@ -1,0 +1,244 @@
+"""Write data/datapackage.json: the Table Schema of every table in data/ (run after changing a schema)."""
+import json
+from pathlib import Path
+
+DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+IDS = r"^[a-z0-9_]+(;[a-z0-9_]+)*$"
+ID = r"^[a-z0-9_]+$"
+CONF = ["confirmed", "partly confirmed"]
+SRC = {"kit:list": ";", "kit:references": {"resource": "sources", "field": "source_id"}}
+
+
+def f(name, type="string", required=False, enum=None, pattern=None, minimum=None, description="", **extra):
+    field = {"name": name, "type": type, "description": description}
+    c = {}
+    if required:
+        c["required"] = True
+    if enum:
+        c["enum"] = enum
+    if pattern:
+        c["pattern"] = pattern
+    if minimum is not None:
+        c["minimum"] = minimum
+    if c:
+        field["constraints"] = c
+    field.update(extra)
+    return field
+
+
+def date(name, required=True, description="ISO date: YYYY-MM-DD, or YYYY-MM / YYYY where only that is known"):
+    return f(name, required=required, pattern=DATE, description=description, **{"kit:date": True})
+
+
+def sources_field(required=True):
+    return f("source_ids", required=required, pattern=IDS,
+             description="';'-separated ids of rows in sources.csv", **SRC)
+
+
+def confidence():
+    return f("confidence", required=True, enum=CONF, description="confirmed, or partly confirmed (see data/README.md)")
+
+
+TABLES = {
+    "sources": dict(
+        title="Sources",
+        description="Every source any other table cites: UN documents (with symbol and URL), press releases, analyses.",
+        fields=[
+            f("source_id", required=True, pattern=ID, description="stable id, e.g. a_res_77_37"),
+            f("title", required=True),
+            f("publisher", required=True),
+            date("date", required=False, description="publication date (ISO, may be partial or empty)"),
+            f("symbol", description="UN document symbol where one exists"),
+            f("url", required=True, pattern=r"^https?://\S+$", description="where a reader can open it"),
+            f("kind", required=True, enum=["un_resolution", "un_decision", "un_report", "un_document",
+                                           "un_press_release", "un_web_page", "government", "research",
+                                           "news_analysis", "dataset", "position_paper"]),
+        ],
+        primaryKey="source_id",
+    ),
+    "events": dict(
+        title="Timeline events",
+        description="The GGE, OEWG, PoA and Global Mechanism processes 1998-2026: one row per event or body.",
+        fields=[
+            f("event_id", required=True, pattern=ID),
+            date("date"),
+            date("end_date", required=False, description="last day of a body or session (empty for one-day events)"),
+            f("track", required=True, enum=["ga_resolutions", "gge", "oewg", "poa", "russia_proposals",
+                                            "global_mechanism", "context"]),
+            f("kind", required=True, enum=["resolution", "decision", "body", "session", "report", "no_consensus",
+                                           "proposal", "consultation", "launch", "statement", "other"]),
+            f("title", required=True),
+            f("symbol"),
+            f("summary", required=True, description="what happened, in our words"),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey="event_id",
+    ),
+    "votes": dict(
+        title="Votes",
+        description="Adoptions of the resolutions of this field, by body; tallies only where recorded and confirmed.",
+        fields=[
+            f("vote_id", required=True, pattern=ID),
+            f("symbol", description="resolution symbol (empty where not confirmed)"),
+            f("draft_symbol", description="First Committee draft, e.g. A/C.1/77/L.73"),
+            f("body", required=True, enum=["General Assembly", "First Committee"]),
+            date("date"),
+            f("adoption", required=True, enum=["recorded vote", "without a vote"]),
+            f("yes", type="integer", minimum=0),
+            f("no", type="integer", minimum=0),
+            f("abstain", type="integer", minimum=0),
+            f("lead_sponsor"),
+            confidence(),
+            sources_field(),
+            f("note"),
+        ],
+        primaryKey="vote_id",
+    ),
+    "un_members": dict(
+        title="UN membership",
+        description="Number of UN Member States from each date on (to check vote tallies).",
+        fields=[
+            date("date"),
+            f("members", type="integer", required=True, minimum=1),
+            f("event", required=True),
+            sources_field(),
+        ],
+        primaryKey="date",
+    ),
+    "mechanisms": dict(
+        title="Mechanisms",
+        description="The bodies and proposals the kit compares.",
+        fields=[
+            f("mechanism_id", required=True, pattern=ID),
+            f("name", required=True),
+            f("short_name", required=True),
+            f("kind", required=True, enum=["body", "proposal"]),
+            date("start", required=False),
+            date("end", required=False),
+            f("created_by"),
+            f("summary", required=True),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey="mechanism_id",
+    ),
+    "mechanism_features": dict(
+        title="Mechanism features",
+        description="One row per mechanism and design dimension, in our words, sourced.",
+        fields=[
+            f("mechanism_id", required=True, pattern=ID),
+            f("dimension", required=True, enum=["membership", "decision_making", "duration", "mandate",
+                                                "legal_nature", "stakeholders", "capacity_building", "creation"]),
+            f("value", required=True),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey=["mechanism_id", "dimension"],
+        foreignKeys=[{"fields": "mechanism_id", "reference": {"resource": "mechanisms", "fields": "mechanism_id"}}],
+    ),
+    "mandate_items": dict(
+        title="Mandate items",
+        description="Agenda items against mechanisms, from their mandates (for the paper's ¶6-¶8).",
+        fields=[
+            f("mechanism_id", required=True, pattern=ID),
+            f("item", required=True, enum=["threats", "norms", "international_law", "cbms", "capacity_building",
+                                           "regular_institutional_dialogue", "poc_directory", "portal"]),
+            f("status", required=True, enum=["in_mandate", "proposed", "not_in_mandate"]),
+            f("note"),
+            sources_field(),
+        ],
+        primaryKey=["mechanism_id", "item"],
+        foreignKeys=[{"fields": "mechanism_id", "reference": {"resource": "mechanisms", "fields": "mechanism_id"}}],
+    ),
+    "paper_arguments": dict(
+        title="The paper's arguments",
+        description="Each claim of the position paper (¶1-¶12), with a short quotation, the record, support and counter.",
+        fields=[
+            {"name": "paragraph", "type": "integer", "description": "paragraph number ¶1-¶12",
+             "constraints": {"required": True, "minimum": 1, "maximum": 12}},
+            f("claim_id", required=True, pattern=ID),
+            f("claim", required=True, description="the claim in our words"),
+            f("quote", required=True, description="a short exact quotation from that paragraph"),
+            f("claim_type", required=True, enum=["procedural", "institutional", "substantive", "political", "legal"]),
+            f("documents_cited", description="';'-separated documents the paragraph itself cites", **{"kit:list": ";"}),
+            f("record", required=True, description="what the record shows"),
+            f("support", required=True, description="strongest evidence for the claim"),
+            f("counter", required=True, description="strongest evidence against the claim"),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey="claim_id",
+    ),
+    "positions": dict(
+        title="Positions of States and groups",
+        description="Stances on the PoA, a binding convention and the OEWG: one row per statement or vote, with date and source.",
+        fields=[
+            f("actor_id", required=True, pattern=ID),
+            f("actor", required=True),
+            f("actor_kind", required=True, enum=["state", "group"]),
+            f("issue", required=True, enum=["poa", "convention", "oewg"]),
+            f("stance", required=True, enum=["supports", "opposes", "mixed"]),
+            f("statement", required=True),
+            date("date", description="when the State or group took this stance (ISO, may be partial)"),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey=["actor_id", "issue", "date"],
+    ),
+    "norms": dict(
+        title="The 11 norms of the 2015 GGE report",
+        description="A/70/174, paragraph 13 (a)-(k), summarised in our words.",
+        fields=[
+            f("norm_id", required=True, pattern=r"^n13[a-k]$"),
+            f("letter", required=True, pattern=r"^[a-k]$"),
+            f("short_title", required=True),
+            f("summary", required=True),
+            f("asks_states_to", required=True),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey="norm_id",
+    ),
+    "glossary": dict(
+        title="Glossary",
+        description="Terms a first-year student may not know, in our words.",
+        fields=[
+            f("term", required=True),
+            f("definition", required=True),
+            f("see_also", **{"kit:list": ";"}),
+            sources_field(required=False),
+        ],
+        primaryKey="term",
+    ),
+}
+
+
+def main():
+    resources = []
+    for name, t in TABLES.items():
+        schema = {"fields": t["fields"], "primaryKey": t["primaryKey"]}
+        if "foreignKeys" in t:
+            schema["foreignKeys"] = t["foreignKeys"]
+        resources.append({
+            "name": name, "path": f"{name}.csv", "title": t["title"], "description": t["description"],
+            "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "schema": schema,
+        })
+    package = {
+        "name": "un-cyber-kit-data",
+        "title": "UN cyber-diplomacy teaching kit: data",
+        "description": "Sourced facts on the UN GGE, OEWG, Programme of Action and Global Mechanism processes, "
+                       "and the arguments of the Russian Federation's 2023 position paper on the PoA.",
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                      "title": "Creative Commons Attribution 4.0"}],
+        "profile": "tabular-data-package",
+        "resources": resources,
+    }
+    out = Path(__file__).resolve().parent.parent / "data" / "datapackage.json"
+    out.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out.name} with {len(resources)} tables")
+
+
+if __name__ == "__main__":
+    main()
