@@ -6,8 +6,10 @@ test that widgets and charts work in this browser.
 """
 from .data import DataError, cite, load, tables
 from .course import check_setup, glossary, notebooks
+from . import exercises
+from .exercises import exercise
 
-__all__ = ["DataError", "load", "cite", "tables", "notebooks", "check_setup", "glossary"]
+__all__ = ["DataError", "load", "cite", "tables", "notebooks", "check_setup", "glossary", "exercises", "exercise"]
 __version__ = "0.1.0"
 
 # Show whole sentences in tables: the kit's tables hold titles and summaries, not numbers only.

@@ -1,0 +1,443 @@
+"""Exercises with immediate feedback, shared by every notebook.
+
+Questions, answers and explanations live in ``data/exercises/*.json`` (one file
+per notebook), not in notebook code. ``check(id, answer)`` grades an answer (a
+pure function); ``exercise(id)`` shows it as a widget that grades, explains,
+cites its sources and saves the answer as it is given; ``catalog()`` lists every
+exercise in the kit and ``answer_key()`` their answers, for the instructor.
+
+Question types: ``multiple_choice`` (one option), ``multiple_select`` (several
+options), ``ordering`` (put items in order), ``matching`` (match each left item
+to one right item) and ``free_text`` (an argued answer, with a model answer
+shown only after the student submits).
+"""
+from __future__ import annotations
+
+import html
+import json
+import random
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import data as _data
+from .answers import AnswerStore
+
+TYPES = ("multiple_choice", "multiple_select", "ordering", "matching", "free_text")
+AUTO_CHECKED = TYPES[:4]
+MAX_TEXT = 20_000  # characters kept from a free-text answer
+
+
+class ExerciseError(ValueError):
+    """An unknown exercise, a malformed answer, or a problem in the exercise files."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One question, as written in data/exercises/<notebook>.json."""
+
+    id: str
+    notebook: str
+    type: str
+    prompt: str
+    objective: str
+    explanation: str = ""
+    source_ids: tuple = ()
+    options: tuple = ()          # multiple_choice, multiple_select
+    answer: object = None         # multiple_choice: str; multiple_select: tuple of str
+    items: tuple = ()            # ordering: the items in their correct order
+    pairs: tuple = ()            # matching: ((left, right), ...)
+    model_answer: str = ""       # free_text
+    min_words: int = 0           # free_text
+
+    @property
+    def auto_checked(self) -> bool:
+        return self.type in AUTO_CHECKED
+
+    @property
+    def lefts(self) -> tuple:
+        return tuple(p[0] for p in self.pairs)
+
+    @property
+    def rights(self) -> tuple:
+        return tuple(sorted({p[1] for p in self.pairs}))
+
+    def expected(self):
+        """Return the correct answer in the form ``check`` accepts (None for free text)."""
+        if self.type == "multiple_choice":
+            return self.answer
+        if self.type == "multiple_select":
+            return list(self.answer)
+        if self.type == "ordering":
+            return list(self.items)
+        if self.type == "matching":
+            return dict(self.pairs)
+        return None
+
+    def shuffled(self, seq) -> list:
+        """Return ``seq`` in an order that is fixed for this exercise but does not give the answer away."""
+        out = list(seq)
+        random.Random(self.id).shuffle(out)
+        if len(out) > 1 and out == list(seq):
+            out = out[1:] + out[:1]
+        return out
+
+
+@dataclass
+class Result:
+    """The grade of one answer: ``correct`` is None for free text (not auto-checked)."""
+
+    exercise_id: str
+    correct: bool | None
+    score: float | None
+    feedback: str
+    explanation: str = ""
+    model_answer: str = ""
+    source_ids: tuple = field(default_factory=tuple)
+
+
+def exercises_dir() -> Path:
+    return _data.DATA_DIR / "exercises"
+
+
+def _problem(where: str, msg: str) -> ExerciseError:
+    return ExerciseError(f"{where}: {msg}")
+
+
+def _build(raw: dict, notebook: str, where: str, known_sources: set) -> Exercise:
+    if not isinstance(raw, dict):
+        raise _problem(where, "each exercise must be a JSON object")
+    ex_id, kind = raw.get("id"), raw.get("type")
+    if not isinstance(ex_id, str) or not ex_id:
+        raise _problem(where, "missing 'id'")
+    where = f"{where} (id {ex_id!r})"
+    if kind not in TYPES:
+        raise _problem(where, f"type {kind!r} is not one of: {', '.join(TYPES)}")
+    for key in ("prompt", "objective"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise _problem(where, f"'{key}' must be a non-empty text")
+    sources = tuple(raw.get("source_ids", ()))
+    unknown = [s for s in sources if s not in known_sources]
+    if unknown:
+        raise _problem(where, f"unknown source id(s) {unknown}; add them to data/sources.csv")
+    if kind in AUTO_CHECKED and (not raw.get("explanation") or not sources):
+        raise _problem(where, "an auto-checked exercise needs an 'explanation' and at least one source id")
+    common = dict(id=ex_id, notebook=notebook, type=kind, prompt=raw["prompt"].strip(),
+                  objective=raw["objective"].strip(), explanation=raw.get("explanation", "").strip(),
+                  source_ids=sources)
+    if kind in ("multiple_choice", "multiple_select"):
+        options = tuple(raw.get("options", ()))
+        if len(options) < 2 or len(set(options)) != len(options) or not all(isinstance(o, str) for o in options):
+            raise _problem(where, "'options' must be at least two different texts")
+        if kind == "multiple_choice":
+            if raw.get("answer") not in options:
+                raise _problem(where, "'answer' must be one of the options")
+            return Exercise(**common, options=options, answer=raw["answer"])
+        answer = tuple(raw.get("answer", ()))
+        if not answer or not set(answer) <= set(options):
+            raise _problem(where, "'answer' must be a non-empty list of options")
+        return Exercise(**common, options=options, answer=answer)
+    if kind == "ordering":
+        items = tuple(raw.get("items", ()))
+        if len(items) < 3 or len(set(items)) != len(items):
+            raise _problem(where, "'items' must be at least three different texts, in the correct order")
+        return Exercise(**common, items=items)
+    if kind == "matching":
+        pairs = tuple(tuple(p) for p in raw.get("pairs", ()))
+        if len(pairs) < 2 or any(len(p) != 2 for p in pairs) or len({p[0] for p in pairs}) != len(pairs):
+            raise _problem(where, "'pairs' must be at least two [left, right] pairs with different left items")
+        return Exercise(**common, pairs=pairs)
+    model = raw.get("model_answer", "")
+    if not isinstance(model, str) or not model.strip():
+        raise _problem(where, "a free_text exercise needs a 'model_answer'")
+    return Exercise(**common, model_answer=model.strip(), min_words=int(raw.get("min_words", 0)))
+
+
+@lru_cache(maxsize=None)
+def _load_all(directory: Path) -> dict[str, Exercise]:
+    known = set(_data.load("sources")["source_id"])
+    out: dict[str, Exercise] = {}
+    for path in sorted(directory.glob("*.json")):
+        where = f"data/exercises/{path.name}"
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as err:
+            raise _problem(where, f"not valid JSON ({err})") from None
+        notebook = doc.get("notebook") if isinstance(doc, dict) else None
+        if not isinstance(notebook, str) or not isinstance(doc.get("exercises"), list):
+            raise _problem(where, "must be an object with 'notebook' and a list of 'exercises'")
+        for i, raw in enumerate(doc["exercises"]):
+            ex = _build(raw, notebook, f"{where}, exercise {i + 1}", known)
+            if ex.id in out:
+                raise _problem(where, f"exercise id {ex.id!r} is used twice")
+            out[ex.id] = ex
+    return out
+
+
+def all_exercises() -> dict[str, Exercise]:
+    """Return every exercise of the kit, by id."""
+    return _load_all(exercises_dir())
+
+
+def get(exercise_id) -> Exercise:
+    """Return one exercise; an unknown id gets an error that lists close matches."""
+    exercises = all_exercises()
+    if not isinstance(exercise_id, str) or exercise_id not in exercises:
+        hint = _data._suggest(exercise_id, exercises) if isinstance(exercise_id, str) else ""
+        raise ExerciseError(f"unknown exercise {exercise_id!r}{hint}; kit.exercises.catalog() lists them all")
+    return exercises[exercise_id]
+
+
+def catalog(notebook: str | None = None) -> pd.DataFrame:
+    """Return every exercise (or one notebook's): notebook, id, type, objective, auto_checked."""
+    rows = [{"notebook": e.notebook, "id": e.id, "type": e.type, "objective": e.objective,
+             "auto_checked": e.auto_checked} for e in all_exercises().values()]
+    table = pd.DataFrame(rows, columns=["notebook", "id", "type", "objective", "auto_checked"])
+    if notebook is not None:
+        if notebook not in set(table["notebook"]):
+            raise ExerciseError(f"no exercises for notebook {notebook!r}; "
+                                f"choose one of: {', '.join(sorted(set(table['notebook'])))}")
+        table = table[table["notebook"] == notebook]
+    return table.sort_values(["notebook", "id"]).reset_index(drop=True)
+
+
+def _format_answer(ex: Exercise) -> str:
+    if ex.type == "multiple_choice":
+        return ex.answer
+    if ex.type == "multiple_select":
+        return "; ".join(ex.answer)
+    if ex.type == "ordering":
+        return " → ".join(ex.items)
+    if ex.type == "matching":
+        return "; ".join(f"{a} → {b}" for a, b in ex.pairs)
+    return ex.model_answer
+
+
+def answer_key() -> pd.DataFrame:
+    """Return the answer key of every exercise: notebook, id, type, prompt, answer, explanation, sources."""
+    rows = [{"notebook": e.notebook, "id": e.id, "type": e.type, "prompt": e.prompt, "answer": _format_answer(e),
+             "explanation": e.explanation, "source_ids": ";".join(e.source_ids)} for e in all_exercises().values()]
+    return pd.DataFrame(rows).sort_values(["notebook", "id"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------- grading (pure)
+
+def _need(cond: bool, ex: Exercise, msg: str):
+    if not cond:
+        raise ExerciseError(f"{ex.id}: {msg}")
+
+
+def check(exercise_id, answer) -> Result:
+    """Grade ``answer`` to exercise ``exercise_id``; a malformed answer gets an error naming the valid choices."""
+    ex = get(exercise_id)
+    if ex.type == "multiple_choice":
+        _need(isinstance(answer, str) and answer in ex.options, ex,
+              f"choose one of: {'; '.join(ex.options)}")
+        score = 1.0 if answer == ex.answer else 0.0
+        feedback = "Correct." if score == 1 else "Not quite."
+    elif ex.type == "multiple_select":
+        _need(isinstance(answer, (list, tuple, set, frozenset)) and all(isinstance(a, str) for a in answer), ex,
+              f"give a list of options chosen from: {'; '.join(ex.options)}")
+        chosen = set(answer)
+        _need(chosen <= set(ex.options), ex, f"unknown option(s) {sorted(chosen - set(ex.options))}; "
+                                             f"choose from: {'; '.join(ex.options)}")
+        right = set(ex.answer)
+        hits, wrong = len(chosen & right), len(chosen - right)
+        score = max(0.0, (hits - wrong) / len(right))
+        feedback = ("Correct." if chosen == right else
+                    f"Not quite: {hits} of the {len(right)} right options chosen, {wrong} wrong one(s).")
+    elif ex.type == "ordering":
+        _need(isinstance(answer, (list, tuple)) and sorted(map(str, answer)) == sorted(ex.items)
+              and len(answer) == len(ex.items), ex, f"put all of these in order, each once: {'; '.join(sorted(ex.items))}")
+        in_place = sum(a == b for a, b in zip(answer, ex.items))
+        score = in_place / len(ex.items)
+        feedback = "Correct." if in_place == len(ex.items) else \
+            f"Not quite: {in_place} of {len(ex.items)} in the right place."
+    elif ex.type == "matching":
+        _need(isinstance(answer, dict) and set(answer) == set(ex.lefts), ex,
+              f"match each of these: {'; '.join(ex.lefts)}")
+        bad = [v for v in answer.values() if v not in ex.rights]
+        _need(not bad, ex, f"unknown match(es) {bad}; choose from: {'; '.join(ex.rights)}")
+        right = sum(answer[a] == b for a, b in ex.pairs)
+        score = right / len(ex.pairs)
+        feedback = "Correct." if right == len(ex.pairs) else f"Not quite: {right} of {len(ex.pairs)} matched correctly."
+    else:
+        _need(isinstance(answer, str) and answer.strip() != "", ex, "write your answer as text")
+        words = len(answer.split())
+        if words < ex.min_words:
+            raise ExerciseError(f"{ex.id}: your answer has {words} words; write at least {ex.min_words}")
+        return Result(ex.id, None, None, "Saved. Compare your answer with the model answer below.",
+                      ex.explanation, ex.model_answer, ex.source_ids)
+    return Result(ex.id, score == 1.0, round(score, 3), feedback, ex.explanation, "", ex.source_ids)
+
+
+def _jsonable(answer):
+    if isinstance(answer, (set, frozenset)):
+        return sorted(answer)
+    if isinstance(answer, tuple):
+        return list(answer)
+    if isinstance(answer, str):
+        return answer[:MAX_TEXT]
+    return answer
+
+
+def submit(exercise_id, answer, store: AnswerStore | None = None) -> Result:
+    """Grade an answer and save it to the student's answers file; return the grade."""
+    result = check(exercise_id, answer)
+    store = store or AnswerStore()
+    ex = get(exercise_id)
+    store.save(ex.id, {"notebook": ex.notebook, "type": ex.type, "answer": _jsonable(answer),
+                       "correct": result.correct, "score": result.score})
+    return result
+
+
+# ---------------------------------------------------------------------------- the widget
+
+def _sources_html(ids) -> str:
+    if not ids:
+        return ""
+    return _data.cite(list(ids))._repr_html_()
+
+
+def result_html(result: Result) -> str:
+    """Return the feedback block for a result (everything escaped)."""
+    if result.correct is None:
+        colour, icon = "#0072B2", "✎"
+    else:
+        colour, icon = ("#009E73", "✔") if result.correct else ("#D55E00", "✘")
+    parts = [f'<div class="kit-feedback" style="border-left:4px solid {colour};padding:4px 10px">',
+             f"<b>{icon} {html.escape(result.feedback)}</b>"]
+    if result.explanation:
+        parts.append(f"<p>{html.escape(result.explanation)}</p>")
+    if result.model_answer:
+        parts.append(f"<p><b>Model answer.</b> {html.escape(result.model_answer)}</p>")
+    parts.append(_sources_html(result.source_ids))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+class ExerciseWidget:
+    """One exercise as controls, a Submit button and a feedback area; restores a saved answer when shown again."""
+
+    def __init__(self, exercise_id: str, store: AnswerStore | None = None):
+        import ipywidgets as w
+
+        self.exercise = ex = get(exercise_id)
+        self.store = store or AnswerStore()
+        self.result: Result | None = None
+        layout = w.Layout(width="auto")
+        self.prompt = w.HTML(f"<p><b>Exercise</b> <code>{html.escape(ex.id)}</code>: {html.escape(ex.prompt)}</p>")
+        if ex.type == "multiple_choice":
+            self.controls = [w.RadioButtons(options=list(ex.options), value=None, description="Answer",
+                                            layout=layout, style={"description_width": "initial"})]
+        elif ex.type == "multiple_select":
+            self.controls = [w.Checkbox(value=False, description=o, indent=False, layout=layout) for o in ex.options]
+        elif ex.type == "ordering":
+            positions = [str(i) for i in range(1, len(ex.items) + 1)]
+            self.order_items = ex.shuffled(ex.items)
+            self.controls = [w.Dropdown(options=["–"] + positions, value="–", description=item,
+                                        style={"description_width": "initial"}, layout=layout)
+                             for item in self.order_items]
+        elif ex.type == "matching":
+            self.controls = [w.Dropdown(options=["–"] + list(ex.rights), value="–", description=left,
+                                        style={"description_width": "initial"}, layout=layout)
+                             for left in ex.lefts]
+        else:
+            self.controls = [w.Textarea(value="", placeholder="Write your answer here…", description="Answer",
+                                        layout=w.Layout(width="100%", height="140px"))]
+        self.submit_button = w.Button(description="Submit", button_style="primary",
+                                      tooltip="Check and save your answer")
+        self.feedback = w.HTML("")
+        self.submit_button.on_click(lambda _: self.submit())
+        self.widget = w.VBox([self.prompt, *self.controls, self.submit_button, self.feedback])
+        self._restore()
+
+    def answer(self):
+        """Return the answer the controls currently hold, in the form ``check`` accepts."""
+        ex = self.exercise
+        if ex.type == "multiple_choice":
+            return self.controls[0].value
+        if ex.type == "multiple_select":
+            return [c.description for c in self.controls if c.value]
+        if ex.type == "ordering":
+            ranks = {c.description: c.value for c in self.controls}
+            if "–" in ranks.values() or len(set(ranks.values())) != len(ranks):
+                raise ExerciseError(f"{ex.id}: give every item a different position from 1 to {len(ranks)}")
+            return [item for item, _ in sorted(ranks.items(), key=lambda kv: int(kv[1]))]
+        if ex.type == "matching":
+            pairs = {c.description: c.value for c in self.controls}
+            if "–" in pairs.values():
+                raise ExerciseError(f"{ex.id}: choose a match for every item")
+            return pairs
+        return self.controls[0].value
+
+    def submit(self) -> Result | None:
+        """Grade and save what the controls hold; show feedback (or the problem) under the button."""
+        try:
+            answer = self.answer()
+            if answer is None:
+                raise ExerciseError(f"{self.exercise.id}: choose an answer first")
+            self.result = submit(self.exercise.id, answer, self.store)
+        except ExerciseError as err:
+            self.feedback.value = f'<p style="color:#D55E00">{html.escape(str(err))}</p>'
+            return None
+        except (OSError, TimeoutError) as err:
+            self.feedback.value = (f'<p style="color:#D55E00">Your answer could not be saved: {html.escape(str(err))}. '
+                                   "Copy it somewhere safe and tell your instructor.</p>")
+            return None
+        self.feedback.value = self._warnings_html() + result_html(self.result)
+        return self.result
+
+    def _warnings_html(self) -> str:
+        msgs, self.store.warnings = self.store.warnings, []
+        return "".join(f'<p style="color:#D55E00"><b>Note:</b> {html.escape(m)}</p>' for m in msgs)
+
+    def _restore(self) -> None:
+        """Put a previously saved answer back into the controls and show its feedback."""
+        try:
+            record = self.store.get(self.exercise.id)
+        except (OSError, TimeoutError):
+            record = None
+        warnings = self._warnings_html()
+        if not record:
+            self.feedback.value = warnings
+            return
+        ex, saved = self.exercise, record.get("answer")
+        try:
+            if ex.type == "multiple_choice" and saved in ex.options:
+                self.controls[0].value = saved
+            elif ex.type == "multiple_select" and isinstance(saved, list):
+                for c in self.controls:
+                    c.value = c.description in saved
+            elif ex.type == "ordering" and isinstance(saved, list):
+                for c in self.controls:
+                    if c.description in saved:
+                        c.value = str(saved.index(c.description) + 1)
+            elif ex.type == "matching" and isinstance(saved, dict):
+                for c in self.controls:
+                    if saved.get(c.description) in ex.rights:
+                        c.value = saved[c.description]
+            elif ex.type == "free_text" and isinstance(saved, str):
+                self.controls[0].value = saved
+            self.result = check(ex.id, saved)
+        except (ExerciseError, ValueError):
+            self.feedback.value = warnings + "<p>Your earlier answer no longer fits this question; answer it again.</p>"
+            return
+        self.feedback.value = warnings + "<p><i>Your saved answer:</i></p>" + result_html(self.result)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+
+def exercise(exercise_id: str) -> ExerciseWidget:
+    """Return exercise ``exercise_id`` as a widget: answer, Submit, see feedback; the answer is saved."""
+    return ExerciseWidget(exercise_id)
+
+
+def set_name(name: str) -> str:
+    """Record your name in your answers file (it appears on what you hand in)."""
+    AnswerStore().set_student(name)
+    return f"Saved: answers will be handed in as {name.strip()!r}."
