@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .data import DataError, load
+from .widgets import FigureArea, display_widget
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,22 +81,20 @@ class SetupCheck:
         self.slider = widgets.IntSlider(value=notebooks_done, min=0, max=len(PLAN), step=1,
                                         description="Notebooks", continuous_update=False,
                                         style={"description_width": "initial"})
-        self.output = widgets.Output()
+        self.area = FigureArea()
         self.versions = widgets.HTML(_versions_html())
-        self.figure = None
         self.slider.observe(self._update, names="value")
-        self.widget = widgets.VBox([self.versions, self.slider, self.output])
+        self.widget = widgets.VBox([self.versions, self.slider, self.area.widget])
         self._update()
 
-    def _update(self, change=None):
-        self.figure = plan_figure(self.slider.value)
-        self.output.clear_output(wait=True)
-        with self.output:
-            self.figure.show()
+    @property
+    def figure(self):
+        return self.area.figure
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+    def _update(self, change=None):
+        self.area.show(plan_figure(self.slider.value))
+
+    _ipython_display_ = display_widget
 
 
 def _versions_html() -> str:

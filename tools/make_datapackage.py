@@ -211,6 +211,10 @@ TABLES = {
         ],
         primaryKey="term",
     ),
+    # --- tables added for comparing mechanisms (notebook 04)
+    # --- tables added for reading the paper, law or norms (notebooks 01, 05)
+    # --- tables added for timeline and votes (notebooks 02, 03)
+    # --- tables added for the simulation and classroom (notebooks 06, 07)
 }
 
 

@@ -29,13 +29,16 @@ def record(path: Path) -> dict:
 
 
 def main():
-    expected = {}
-    for path in notebook_paths():
+    """Record every notebook, or only those named on the command line (the others' records are kept)."""
+    target = ROOT / "tests" / "expected_outputs.json"
+    chosen = [Path(a).resolve() for a in sys.argv[1:]] or notebook_paths()
+    expected = json.loads(target.read_text(encoding="utf-8")) if sys.argv[1:] and target.exists() else {}
+    for path in chosen:
+        expected.pop(path.relative_to(ROOT).as_posix(), None)
         cells = record(path)
         if cells:
             expected[path.relative_to(ROOT).as_posix()] = cells
         print(f"{path.relative_to(ROOT)}: {len(cells)} checked cell(s)", file=sys.stderr)
-    target = ROOT / "tests" / "expected_outputs.json"
     target.write_text(json.dumps(expected, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {target.relative_to(ROOT)}", file=sys.stderr)
 

@@ -1,0 +1,36 @@
+"""The kit's look: a colour-blind-safe palette and one layout for every chart."""
+from __future__ import annotations
+
+# Okabe & Ito's palette, distinguishable with the common forms of colour blindness.
+OKABE_ITO = {
+    "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000", "grey": "#999999",
+}
+SEQUENCE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "yellow", "black")]
+
+# One colour per timeline track, used by every chart that shows tracks.
+TRACK_COLOURS = {
+    "ga_resolutions": OKABE_ITO["grey"], "gge": OKABE_ITO["blue"], "oewg": OKABE_ITO["orange"],
+    "poa": OKABE_ITO["green"], "russia_proposals": OKABE_ITO["vermillion"],
+    "global_mechanism": OKABE_ITO["purple"], "context": OKABE_ITO["sky_blue"],
+}
+TRACK_LABELS = {
+    "ga_resolutions": "General Assembly resolutions", "gge": "Groups of Governmental Experts (GGE)",
+    "oewg": "Open-ended Working Groups (OEWG)", "poa": "Programme of Action (PoA)",
+    "russia_proposals": "Russia's proposals", "global_mechanism": "Global Mechanism (permanent)",
+    "context": "Related context",
+}
+# Votes: yes / no / abstain, in colours that do not rely on red versus green.
+VOTE_COLOURS = {"yes": OKABE_ITO["blue"], "no": OKABE_ITO["vermillion"], "abstain": OKABE_ITO["grey"]}
+
+
+def apply_layout(fig, title: str, x_title: str | None = None, y_title: str | None = None, height: int = 420):
+    """Give ``fig`` the kit's layout (title, axis titles, white template, readable margins); return it."""
+    fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left"}, template="plotly_white",
+                      height=height, margin={"l": 10, "r": 10, "t": 60, "b": 40},
+                      font={"size": 13}, colorway=SEQUENCE, legend={"title": {"text": ""}})
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title)
+    return fig
