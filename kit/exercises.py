@@ -24,6 +24,7 @@ import pandas as pd
 
 from . import data as _data
 from .answers import AnswerStore
+from .widgets import display_widget
 
 TYPES = ("multiple_choice", "multiple_select", "ordering", "matching", "free_text")
 AUTO_CHECKED = TYPES[:4]
@@ -427,9 +428,16 @@ class ExerciseWidget:
             return
         self.feedback.value = warnings + "<p><i>Your saved answer:</i></p>" + result_html(self.result)
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+    def static_view(self) -> str:
+        """Return the question as plain HTML, for the static edition (no controls, no answer)."""
+        ex = self.exercise
+        listed = {"multiple_choice": ex.options, "multiple_select": ex.options,
+                  "ordering": ex.shuffled(ex.items), "matching": [f"{a} → ?" for a in ex.lefts]}.get(ex.type, ())
+        items = "".join(f"<li>{html.escape(str(x))}</li>" for x in listed)
+        return (f'<div class="kit-exercise">{self.prompt.value}<ul>{items}</ul>'
+                "<p><i>Open this notebook in JupyterLab to answer and get feedback.</i></p></div>")
+
+    _ipython_display_ = display_widget
 
 
 def exercise(exercise_id: str) -> ExerciseWidget:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import os
 
 
 class FigureArea:
@@ -30,8 +31,36 @@ class FigureArea:
         self.message.value = f'<p style="color:#D55E00"><b>{html.escape(str(err))}</b></p>'
 
 
-def display_widget(obj):
-    """IPython display hook shared by the kit's widget classes: show ``obj.widget``."""
-    from IPython.display import display
+def static_edition() -> bool:
+    """Return True while the static HTML edition is being built (widgets then show their default view as HTML)."""
+    return os.environ.get("KIT_STATIC_EDITION") == "1"
 
-    display(obj.widget)
+
+def static_views(obj) -> list:
+    """Return what a widget shows by default, as things IPython can display without a kernel (figures, HTML)."""
+    from IPython.display import HTML
+
+    if hasattr(obj, "static_view"):
+        view = obj.static_view()
+        return [HTML(view) if isinstance(view, str) else view]
+    views = []
+    for value in vars(obj).values():
+        if isinstance(value, FigureArea) and value.figure is not None:
+            views.append(value.figure)
+        elif type(value).__name__ == "HTML" and getattr(value, "value", ""):
+            views.append(HTML(value.value))
+    return views
+
+
+STATIC_NOTE = ('<p class="kit-static-note"><i>This is the default view. In JupyterLab the controls above it let you '
+               "change what it shows.</i></p>")
+
+
+def display_widget(obj):
+    """IPython display hook shared by the kit's widget classes: show ``obj.widget`` (or its static view)."""
+    from IPython.display import HTML, display
+
+    if static_edition():
+        display(*static_views(obj), HTML(STATIC_NOTE))
+    else:
+        display(obj.widget)
