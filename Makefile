@@ -7,13 +7,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kit-installed
 NOTEBOOK ?= notebooks/00_start_here.ipynb
 
-.PHONY: lab test test-fast nbval browser expected clean help
+.PHONY: lab test test-fast nbval browser expected html bench clean help
 
 help:
 	@echo "make lab        open the kit in JupyterLab (at $(NOTEBOOK))"
 	@echo "make test       run every test: unit tests, nbval over every notebook, the browser test"
 	@echo "make test-fast  unit tests only (no notebooks, no browser)"
 	@echo "make expected   re-record the expected outputs of strictly checked notebook cells"
+	@echo "make html       build the static HTML edition in build/html (works offline)"
+	@echo "make bench      measure import, notebook and widget times; append them to benchmarks/RESULTS.md"
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,5 +40,11 @@ browser: $(STAMP)
 expected: $(STAMP)
 	$(BIN)/python -m tests.tools.record_expected
 
+html: $(STAMP)
+	$(BIN)/python tools/build_html.py --out build/html
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
 clean:
-	rm -rf $(VENV) .pytest_cache tests/browser/screenshots
+	rm -rf $(VENV) .pytest_cache tests/browser/screenshots build

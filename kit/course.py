@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .data import DataError, load
+from .style import OKABE_ITO, apply_layout
 from .widgets import FigureArea, display_widget
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,16 +60,12 @@ def plan_figure(notebooks_done: int = 3):
     fig = go.Figure(go.Bar(
         x=plan["minutes"], y=plan["number"] + " " + plan["title"].str.split(":").str[0],
         orientation="h",
-        marker_color=["#0072B2" if c else "#BBBBBB" for c in chosen],  # Okabe-Ito blue vs grey
+        marker_color=[OKABE_ITO["blue"] if c else "#BBBBBB" for c in chosen],
         hovertemplate="%{y}: %{x} min<extra></extra>",
     ))
-    fig.update_layout(
-        title=f"Notebooks 00–{notebooks_done - 1:02d}: about {total} minutes of work" if notebooks_done
-        else "No notebooks chosen yet",
-        xaxis_title="Time needed (minutes)", yaxis_title="Notebook",
-        yaxis={"autorange": "reversed"}, height=360, margin={"l": 10, "r": 10, "t": 50, "b": 40},
-        template="plotly_white",
-    )
+    title = (f"Notebooks 00–{notebooks_done - 1:02d}: about {total} minutes of work" if notebooks_done
+             else "No notebooks chosen yet")
+    apply_layout(fig, title, "Time needed (minutes)", "Notebook", height=360, yaxis={"autorange": "reversed"})
     return fig
 
 

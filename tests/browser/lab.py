@@ -162,8 +162,26 @@ _PROGRESS = """
 """
 
 
+def guard_network(page) -> list:
+    """Let the page reach only this machine; return the list to which every other request it tries is added."""
+    external = []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            external.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    return external
+
+
 def run_notebook(page, server: LabServer, relpath: str, timeout: float = 240, screenshot: Path | None = None) -> dict:
     """Open ``relpath`` in JupyterLab, run all cells, wait for outputs to render; return what was seen, with problems."""
+    external = getattr(page, "kit_external", None)
+    already = len(external) if external is not None else 0
     page.goto(server.url(relpath))
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
     # the kernel named in the notebook's metadata must start by itself: no kernel picker
@@ -206,6 +224,8 @@ def run_notebook(page, server: LabServer, relpath: str, timeout: float = 240, sc
         problems.append(f"only {seen['widgetsRendered']} of {seen['widgets']} widgets rendered")
     if seen["plotsDrawn"] < seen["plots"]:
         problems.append(f"only {seen['plotsDrawn']} of {seen['plots']} plotly figures drawn")
+    if external is not None and len(external) > already:
+        problems.append(f"tried to fetch from the web: {external[already:][:3]}")
     seen["problems"] = problems
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.lab import ROOT, SCREENSHOTS, CHROMIUM_ARGS, LabServer, find_chromium, run_notebook
+from tests.browser.lab import (ROOT, SCREENSHOTS, CHROMIUM_ARGS, LabServer, find_chromium, guard_network,
+                               run_notebook)
 from tests.notebook_list import notebook_paths
 
 pytestmark = pytest.mark.browser
@@ -41,6 +42,7 @@ def browser_page():
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.kit_external = guard_network(page)  # the kit must work offline: no request leaves this machine
             yield page, server
             browser.close()
     finally:
