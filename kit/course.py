@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .data import DataError, load
-from .style import OKABE_ITO, apply_layout
+from .style import OKABE_ITO, layout
 from .widgets import FigureArea, display_widget
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,15 +57,15 @@ def plan_figure(notebooks_done: int = 3):
         raise DataError(f"notebooks_done must be a whole number from 0 to {len(plan)}, not {notebooks_done!r}")
     chosen = plan.index < notebooks_done
     total = int(plan.loc[chosen, "minutes"].sum())
-    fig = go.Figure(go.Bar(
-        x=plan["minutes"], y=plan["number"] + " " + plan["title"].str.split(":").str[0],
-        orientation="h",
-        marker_color=[OKABE_ITO["blue"] if c else "#BBBBBB" for c in chosen],
-        hovertemplate="%{y}: %{x} min<extra></extra>",
-    ))
     title = (f"Notebooks 00–{notebooks_done - 1:02d}: about {total} minutes of work" if notebooks_done
              else "No notebooks chosen yet")
-    apply_layout(fig, title, "Time needed (minutes)", "Notebook", height=360, yaxis={"autorange": "reversed"})
+    bar = {"type": "bar", "orientation": "h", "x": list(plan["minutes"]),
+           "y": list(plan["number"] + " " + plan["title"].str.split(":").str[0]),
+           "marker": {"color": [OKABE_ITO["blue"] if c else "#BBBBBB" for c in chosen]},
+           "hovertemplate": "%{y}: %{x} min<extra></extra>"}
+    # one constructor call from plain dicts: several times faster than adding traces and updating the layout
+    fig = go.Figure(data=[bar], layout=layout(title, "Time needed (minutes)", "Notebook", height=360,
+                                              yaxis={"autorange": "reversed"}))
     return fig
 
 

@@ -24,11 +24,30 @@ class FigureArea:
         self.message.value = ""
         self.output.clear_output(wait=True)
         with self.output:
-            display(figure)
+            display(*displayable(figure), raw=True)
 
     def error(self, err: Exception) -> None:
         """Show a problem the student caused (e.g. nothing selected) in words, keeping the last good view."""
         self.message.value = f'<p style="color:#D55E00"><b>{html.escape(str(err))}</b></p>'
+
+
+def displayable(obj) -> list:
+    """Return ``obj`` as raw MIME bundles for ``display(..., raw=True)``.
+
+    For a plotly figure this skips IPython's plain-text pretty-printing of the whole figure, which costs more
+    than drawing it; other objects go through IPython's formatters as usual.
+    """
+    if hasattr(obj, "to_plotly_json") and hasattr(obj, "_repr_mimebundle_"):
+        bundle = obj._repr_mimebundle_({}, {})
+        title = obj.layout.title.text if obj.layout.title and obj.layout.title.text else "a chart"
+        bundle.setdefault("text/plain", f"Figure: {title}")
+        return [bundle]
+    from IPython.core.interactiveshell import InteractiveShell
+
+    if InteractiveShell.initialized():
+        data, _ = InteractiveShell.instance().display_formatter.format(obj)
+        return [data]
+    return [{"text/plain": repr(obj)}]
 
 
 def static_edition() -> bool:
