@@ -38,6 +38,11 @@ def _inject(nb, path: Path) -> None:
 
 
 def pytest_configure(config):
+    # Tests, nbval kernels and the browser test's JupyterLab must never write into the student's answers file.
+    if "KIT_ANSWERS_FILE" not in os.environ:
+        import tempfile
+
+        os.environ["KIT_ANSWERS_FILE"] = str(Path(tempfile.mkdtemp(prefix="kit-answers-")) / "my_answers.json")
     try:
         import nbval.plugin as plugin
     except ImportError:  # nbval not installed: nothing to do

@@ -19,11 +19,26 @@ VERSION = 1
 
 
 def default_path() -> Path:
-    """Return where answers are saved: $KIT_ANSWERS_FILE, else answers/my_answers.json in the kit's folder."""
+    """Return where answers are saved.
+
+    $KIT_ANSWERS_FILE if set; else answers/my_answers.json in the kit's own folder when that folder belongs to the
+    student (a laptop, Binder, a clone in a hub home folder); else ~/answers/my_answers.json (a kit installed once,
+    read-only or owned by someone else, for a whole class on a shared hub).
+    """
     env = os.environ.get("KIT_ANSWERS_FILE")
     if env:
         return Path(env).expanduser()
-    return Path(__file__).resolve().parent.parent / "answers" / "my_answers.json"
+    kit_root = Path(__file__).resolve().parent.parent
+    if _belongs_to_user(kit_root):
+        return kit_root / "answers" / "my_answers.json"
+    return Path.home() / "answers" / "my_answers.json"
+
+
+def _belongs_to_user(folder: Path) -> bool:
+    if not os.access(folder, os.W_OK):
+        return False
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or folder.stat().st_uid == getuid()
 
 
 def empty() -> dict:

@@ -250,3 +250,18 @@ def test_any_input_gets_a_grade_or_a_clear_error_and_is_saved(sample, ex_id, ans
         saved = store.load()["answers"]
         assert saved[ex_id]["answer"] == exm._jsonable(answer)
         assert set(before) <= set(saved)  # no earlier answer lost
+
+
+def test_answers_go_to_the_kit_folder_when_it_is_the_students(monkeypatch, tmp_path):
+    from kit import answers
+
+    monkeypatch.delenv("KIT_ANSWERS_FILE", raising=False)
+    monkeypatch.setattr(answers, "_belongs_to_user", lambda folder: True)
+    assert answers.default_path().parts[-2:] == ("answers", "my_answers.json")
+    assert answers.default_path().parent.parent == answers.Path(answers.__file__).resolve().parent.parent
+    # a kit installed once for a whole class: each student's answers go to their own home folder
+    monkeypatch.setattr(answers, "_belongs_to_user", lambda folder: False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert answers.default_path() == tmp_path / "answers" / "my_answers.json"
+    monkeypatch.setenv("KIT_ANSWERS_FILE", str(tmp_path / "x.json"))
+    assert answers.default_path() == tmp_path / "x.json"
