@@ -1,0 +1,471 @@
+"""The record over time: filter the events table and draw it as an interactive timeline, one lane per track.
+
+``timeline_events(events, ...)`` returns the rows a filter keeps; ``timeline_figure(events, ...)`` draws them
+(bodies with a duration as spans, one-day events as markers, partial dates shown as open markers whose hover
+gives the date as written); ``TimelineExplorer`` wires controls to these two builders.
+"""
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .data import DataError, cite, load
+from .style import OKABE_ITO, TRACK_COLOURS, TRACK_LABELS, apply_layout
+from .widgets import FigureArea, display_widget
+
+__all__ = ["TRACKS", "KINDS", "PERIODS", "PAPER_EVENT", "timeline_events", "timeline_figure", "event_details",
+           "event_sources", "styled_figure", "TimelineExplorer", "timeline"]
+
+# The lanes, top to bottom; "context" (related texts such as cybercrime) is available but not shown by default.
+TRACKS = ("ga_resolutions", "gge", "oewg", "poa", "russia_proposals", "global_mechanism", "context")
+DEFAULT_TRACKS = TRACKS[:-1]
+KINDS = ("body", "session", "report", "no_consensus", "resolution", "decision", "proposal", "consultation",
+         "launch", "statement", "other")
+KIND_LABELS = {"body": "bodies (spans)", "session": "sessions", "report": "reports", "no_consensus": "no consensus",
+               "resolution": "resolutions", "decision": "decisions", "proposal": "proposals",
+               "consultation": "consultations", "launch": "launches", "statement": "statements", "other": "other"}
+# Marker shape per kind (filled = exact day known, open = only the month or year known).
+KIND_SYMBOLS = {"session": "triangle-up", "report": "diamond", "no_consensus": "x", "resolution": "circle",
+                "decision": "square", "proposal": "star", "consultation": "hexagon", "launch": "triangle-right",
+                "statement": "star", "other": "pentagon", "body": "circle"}
+PERIODS = {"all": "Everything", "before": "What had happened by then", "after": "What happened next"}
+PAPER_EVENT = "ru_poa_position_paper_2023"
+YEAR_MIN, YEAR_MAX = 1998, 2026
+SPAN_MIN_DAYS = 45  # things that last less than this are drawn as a marker at their start
+
+
+def _period_end(dates: pd.Series, precision: pd.Series) -> pd.Series:
+    """Return the last day of each date's period (the day itself, its month or its year)."""
+    out = dates.copy()
+    month = precision == "month"
+    year = precision == "year"
+    out[month] = dates[month] + pd.offsets.MonthEnd(0)
+    out[year] = dates[year] + pd.offsets.YearEnd(0)
+    return out
+
+
+_PREPARED: dict = {}
+
+
+def _prepared(events: pd.DataFrame) -> pd.DataFrame:
+    """Return events with start, end (last day covered), midpoint, is_span and hover columns (cached per table)."""
+    key = id(events)
+    hit = _PREPARED.get(key)
+    if hit is not None and hit[0] is events and hit[1] == (len(events), tuple(events.columns)):
+        return hit[2]
+    ev = _prepare(events)
+    _PREPARED.clear()  # one table at a time: kit.load returns the same cached table on every call
+    _PREPARED[key] = (events, (len(events), tuple(events.columns)), ev)
+    return ev
+
+
+def _prepare(events: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(events, pd.DataFrame):
+        raise DataError(f"expected the events table (kit.load('events')), not {type(events).__name__}")
+    need = {"event_id", "date", "end_date", "track", "kind", "date_precision", "end_date_precision"}
+    missing = need - set(events.columns)
+    if missing:
+        raise DataError(f"the events table lacks the column(s) {', '.join(sorted(missing))}; "
+                        "pass kit.load('events')")
+    ev = events.copy()
+    ev["start"] = ev["date"]
+    first_end = _period_end(ev["date"], ev["date_precision"])
+    has_end = ev["end_date"].notna()
+    ev["end"] = first_end
+    ev.loc[has_end, "end"] = _period_end(ev.loc[has_end, "end_date"], ev.loc[has_end, "end_date_precision"])
+    ev["open_ended"] = (ev["kind"] == "body") & ~has_end
+    duration = (ev["end"] - ev["start"]).dt.days
+    ev["is_span"] = (ev["kind"] == "body") | (has_end & (duration >= SPAN_MIN_DAYS))
+    ev["mid"] = ev["start"] + (first_end - ev["start"]) / 2
+    paper = ev.loc[ev["event_id"] == PAPER_EVENT, "start"]
+    paper_year = int(paper.iloc[0].year) if len(paper) else None
+    ev["hover"] = [_hover(r, paper_year) for _, r in ev.iterrows()] if len(ev) else []
+    ev["when"] = [_when(r) for _, r in ev.iterrows()] if len(ev) else []
+    return ev.sort_values(["start", "event_id"]).reset_index(drop=True)
+
+
+class _Arrays:
+    """The prepared events as numpy arrays, so that a filter and a redraw do not go through pandas indexing."""
+
+    def __init__(self, ev: pd.DataFrame):
+        far = np.datetime64(pd.Timestamp(YEAR_MAX, 12, 31))
+        self.event_id = ev["event_id"].to_numpy(dtype=object)
+        self.track = ev["track"].to_numpy(dtype=object)
+        self.kind = ev["kind"].to_numpy(dtype=object)
+        self.start = ev["start"].to_numpy()
+        self.mid = ev["mid"].to_numpy()
+        self.last = np.where(ev["open_ended"].to_numpy(dtype=bool), far, ev["end"].to_numpy())
+        self.is_span = ev["is_span"].to_numpy(dtype=bool)
+        self.precision = ev["date_precision"].to_numpy(dtype=object)
+        self.hover = ev["hover"].to_numpy(dtype=object)
+        self.year = ev["start"].dt.year.to_numpy()
+        self.iso_start = np.array([d.isoformat() for d in ev["start"]], dtype=object)
+        self.iso_mid = np.array([d.isoformat() for d in ev["mid"]], dtype=object)
+        self.symbol = np.array([KIND_SYMBOLS[k] + ("" if p == "day" else "-open")
+                                for k, p in zip(self.kind, self.precision)], dtype=object)
+
+
+_ARRAYS: dict = {}
+
+
+def _arrays(ev: pd.DataFrame) -> _Arrays:
+    hit = _ARRAYS.get(id(ev))
+    if hit is None or hit[0] is not ev:
+        _ARRAYS.clear()
+        hit = _ARRAYS[id(ev)] = (ev, _Arrays(ev))
+    return hit[1]
+
+
+def _choice_list(value, valid, what: str) -> list:
+    if value is None:
+        return list(valid)
+    if isinstance(value, str):
+        value = [value]
+    try:
+        items = list(value)
+    except TypeError:
+        raise DataError(f"{what} must be a list of names, not {type(value).__name__}; "
+                        f"choose from: {', '.join(valid)}") from None
+    if not items:
+        raise DataError(f"choose at least one of the {what}: {', '.join(valid)}")
+    bad = [v for v in items if v not in valid]
+    if bad:
+        raise DataError(f"unknown {what} {', '.join(map(repr, bad))}; choose from: {', '.join(valid)}")
+    return [v for v in valid if v in items]
+
+
+def _year_range(years) -> tuple[int, int]:
+    if years is None:
+        return 2010, 2025
+    try:
+        lo, hi = years
+    except (TypeError, ValueError):
+        raise DataError(f"years must be a pair (first year, last year) such as (2010, 2025), not {years!r}") from None
+    if not all(isinstance(y, int) and not isinstance(y, bool) for y in (lo, hi)) or not (
+            YEAR_MIN <= lo <= hi <= YEAR_MAX):
+        raise DataError(f"years must be two whole years with {YEAR_MIN} <= first <= last <= {YEAR_MAX}, "
+                        f"not {years!r}")
+    return lo, hi
+
+
+def _paper_year(ev: pd.DataFrame) -> int:
+    row = ev[ev["event_id"] == PAPER_EVENT]
+    if row.empty:
+        raise DataError(f"the events table has no row {PAPER_EVENT!r} (the date of the paper)")
+    return int(row["start"].iloc[0].year)
+
+
+def _window(ev: pd.DataFrame, years, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    lo, hi = _year_range(years)
+    start, end = pd.Timestamp(lo, 1, 1), pd.Timestamp(hi, 12, 31)
+    if period not in PERIODS:
+        raise DataError(f"unknown period {period!r}; choose one of: {', '.join(PERIODS)}")
+    if period != "all":
+        paper = _paper_year(ev)
+        # Only the paper's year is known, so events of that year appear in both views, marked "same year".
+        if period == "before":
+            end = min(end, pd.Timestamp(paper, 12, 31))
+        else:
+            start = max(start, pd.Timestamp(paper, 1, 1))
+    return start, end
+
+
+def _filter(ev, tracks, years, kinds, period):
+    """Return (positions of the kept rows, first and last day shown of each, window, tracks)."""
+    tracks = _choice_list(tracks if tracks is not None else DEFAULT_TRACKS, TRACKS, "tracks")
+    kinds = _choice_list(kinds, KINDS, "kinds of event")
+    start, end = _window(ev, years, period)
+    a = _arrays(ev)
+    s0, e0 = np.datetime64(start), np.datetime64(end)
+    keep = np.isin(a.track, tracks) & np.isin(a.kind, kinds) & (a.start <= e0) & (a.last >= s0)
+    # A span is kept if it overlaps the window; a marker only if its own date falls in it.
+    keep &= a.is_span | ((a.mid >= s0) & (a.mid <= e0))
+    idx = np.flatnonzero(keep)
+    return idx, np.maximum(a.start[idx], s0), np.minimum(a.last[idx], e0), (start, end), tracks
+
+
+def timeline_events(events: pd.DataFrame, tracks=None, years=(2010, 2025), kinds=None,
+                    period: str = "all") -> pd.DataFrame:
+    """Return the events a filter keeps (date as written, track, kind, title, symbol, summary), in date order."""
+    ev = _prepared(events)
+    idx = _filter(ev, tracks, years, kinds, period)[0]
+    cols = ["event_id", "date_label", "end_date_label", "track", "kind", "title", "symbol", "summary",
+            "confidence", "source_ids"]
+    return ev.iloc[idx][cols].reset_index(drop=True)
+
+
+def _when(row) -> str:
+    text = row["date_label"]
+    if not pd.isna(row["end_date_label"]):
+        text += f" to {row['end_date_label']}"
+    elif row["open_ended"]:
+        text += " onwards"
+    if row["date_precision"] != "day":
+        text += f" (only the {row['date_precision']} is known)"
+    return text
+
+
+def _hover(row, paper_year: int | None) -> str:
+    parts = [f"<b>{html.escape(str(row['title']))}</b>", f"Date: {html.escape(_when(row))}"]
+    if not pd.isna(row["symbol"]):
+        parts.append(f"Symbol: {html.escape(str(row['symbol']))}")
+    summary = str(row["summary"])
+    if len(summary) > 160:
+        summary = summary[:157].rsplit(" ", 1)[0] + "…"
+    # Wrap the summary so the hover box stays readable.
+    words, lines, line = summary.split(), [], ""
+    for w in words:
+        if len(line) + len(w) > 60:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    parts.append("<br>".join(html.escape(x) for x in lines))
+    if paper_year is not None and row["start"].year == paper_year and not row["is_span"]:
+        parts.append("<i>Same year as the paper: which came first is not known.</i>")
+    parts.append(f"<i>{html.escape(str(row['confidence']))}</i> · id: {html.escape(str(row['event_id']))}")
+    return "<br>".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _base_layout() -> dict:
+    """Return the kit's layout (kit.style.apply_layout) as a plain dict, built once."""
+    import plotly.graph_objects as go
+
+    return apply_layout(go.Figure(), "", x_title="", y_title="").layout.to_plotly_json()
+
+
+def styled_figure(data: list, title: str, x_title: str, y_title: str, height: int, **layout):
+    """Return a plotly figure of ``data`` (trace dicts) with the kit's layout, a title and axis titles.
+
+    Same look as ``kit.style.apply_layout``, but the layout is built once and reused, so a widget redraws fast.
+    """
+    import plotly.graph_objects as go
+
+    base = _base_layout()
+    lay = dict(base)
+    lay["title"] = dict(base["title"], text=title)
+    lay["height"] = height
+    for axis, text in (("xaxis", x_title), ("yaxis", y_title)):
+        lay[axis] = {**base.get(axis, {}), **layout.pop(axis, {}), "title": {"text": text}}
+    lay.update(layout)
+    return go.Figure(data=data, layout=lay, _validate=False)
+
+
+def timeline_figure(events: pd.DataFrame, tracks=None, years=(2010, 2025), kinds=None, period: str = "all",
+                    highlight: str | None = None, show_paper: bool = True):
+    """Return a plotly timeline: one lane per track, spans for bodies, markers for events, the paper's year marked."""
+    ev = _prepared(events)
+    view = _filter(ev, tracks, years, kinds, period)
+    return _draw_timeline(ev, view, period, highlight, show_paper)
+
+
+def _draw_timeline(ev, view, period, highlight, show_paper):
+    """Return the timeline figure of one filtered view (see ``timeline_figure``)."""
+    idx, first, last, (start, end), tracks = view
+    a = _arrays(ev)
+    paper_year = _paper_year(ev) if (show_paper or period != "all") else None
+    lanes = {t: len(tracks) - 1 - i for i, t in enumerate(tracks)}  # first track on top
+    data = []
+    track_of = a.track[idx]
+    span_of = a.is_span[idx]
+    for track in tracks:
+        in_track = track_of == track
+        if not in_track.any():
+            continue
+        colour = TRACK_COLOURS[track]
+        y0 = lanes[track]
+        sp, pt = in_track & span_of, in_track & ~span_of
+        if sp.any():
+            rows = idx[sp]
+            data.append(dict(
+                type="bar", orientation="h", name=TRACK_LABELS[track], legendgroup=track,
+                showlegend=not pt.any(),
+                base=[pd.Timestamp(d).isoformat() for d in first[sp]],
+                x=((last[sp] - first[sp]) / np.timedelta64(1, "ms") + 86_400_000).tolist(),
+                y=[y0 + 0.2] * len(rows), width=0.28, marker={"color": colour, "opacity": 0.55},
+                hovertext=a.hover[rows].tolist(), hovertemplate="%{hovertext}<extra></extra>",
+                customdata=a.event_id[rows].tolist(), meta={"kit_role": "spans", "track": track}))
+        if pt.any():
+            rows = idx[pt]
+            offsets = [(-0.12, 0.0, -0.24)[i % 3] for i in range(len(rows))]  # stagger neighbours
+            fade = paper_year is not None and period != "all"
+            data.append(dict(
+                type="scatter", mode="markers", name=TRACK_LABELS[track], legendgroup=track,
+                x=a.iso_mid[rows].tolist(), y=[y0 + o for o in offsets],
+                marker={"color": colour, "size": 11, "line": {"color": colour, "width": 2},
+                        "symbol": a.symbol[rows].tolist(),
+                        "opacity": [0.45 if fade and y == paper_year else 1.0 for y in a.year[rows]]},
+                hovertext=a.hover[rows].tolist(), hovertemplate="%{hovertext}<extra></extra>",
+                customdata=a.event_id[rows].tolist(), meta={"kit_role": "events", "track": track}))
+    if highlight is not None:
+        pos = np.flatnonzero(a.event_id[idx] == highlight)
+        if not len(pos):
+            raise DataError(f"event {highlight!r} is not among the events shown; choose one of: "
+                            f"{', '.join(a.event_id[idx])}")
+        j = pos[0]
+        row = idx[j]
+        if a.is_span[row]:
+            x, dy = pd.Timestamp(first[j] + (last[j] - first[j]) / 2), 0.2
+        else:
+            x, dy = pd.Timestamp(a.mid[row]), -0.12
+        data.append(dict(type="scatter", mode="markers", name="Selected event", x=[x.isoformat()],
+                         y=[lanes[a.track[row]] + dy],
+                         marker={"symbol": "circle-open", "size": 26, "color": OKABE_ITO["black"],
+                                 "line": {"width": 3}},
+                         hoverinfo="skip", meta={"kit_role": "highlight", "event_id": highlight}))
+    shapes, annotations = [], []
+    if paper_year is not None and show_paper:
+        p0, p1 = pd.Timestamp(paper_year, 1, 1), pd.Timestamp(paper_year, 12, 31)
+        if p1 >= start and p0 <= end:
+            shapes.append(dict(type="rect", xref="x", yref="paper", x0=p0.isoformat(), x1=p1.isoformat(),
+                               y0=0, y1=1, fillcolor=OKABE_ITO["yellow"], opacity=0.3, line={"width": 0},
+                               layer="below"))
+            # keep the label inside the chart when the band sits at one edge of the window
+            if p1 >= end - pd.Timedelta(days=400):
+                x, anchor = p1, "right"
+            elif p0 <= start + pd.Timedelta(days=400):
+                x, anchor = p0, "left"
+            else:
+                x, anchor = p0 + (p1 - p0) / 2, "center"
+            annotations.append(dict(xref="x", yref="paper", x=x.isoformat(), y=1.0, yanchor="bottom",
+                                    showarrow=False, font={"size": 12}, xanchor=anchor,
+                                    text=f"Russia's paper ({paper_year})"))
+    title = {"all": f"UN processes on ICT security, {start.year}–{end.year}: which body worked when",
+             "before": f"What had happened by the time of the paper ({start.year}–{end.year})",
+             "after": f"What happened after the paper ({start.year}–{end.year})"}[period]
+    if not len(idx):
+        title += ": no events match this filter"
+    height = 200 + 62 * len(tracks)
+    return styled_figure(
+        data, title, x_title="Date (open markers: only the month or year is known)", y_title="Track",
+        height=height,
+        yaxis={"tickvals": [lanes[t] for t in tracks], "ticktext": [TRACK_LABELS[t] for t in tracks],
+               "range": [-0.6, len(tracks) - 0.4], "zeroline": False, "fixedrange": True},
+        xaxis={"type": "date", "range": [(start - pd.Timedelta(days=60)).isoformat(),
+                                         (end + pd.Timedelta(days=60)).isoformat()]},
+        barmode="overlay", shapes=shapes, annotations=annotations, hovermode="closest",
+        legend={"orientation": "h", "y": -62 / (height - 210), "yanchor": "top", "x": 0, "title": {"text": ""}},
+        margin={"l": 10, "r": 10, "t": 80, "b": 130})
+
+
+def event_details(events: pd.DataFrame, event_id: str) -> pd.Series:
+    """Return one event's row (date as written, track, kind, title, symbol, summary, confidence, source ids)."""
+    ev = _prepared(events)
+    if not isinstance(event_id, str) or event_id not in set(ev["event_id"]):
+        raise DataError(f"unknown event {event_id!r}; kit.load('events')['event_id'] lists the valid ids")
+    row = ev[ev["event_id"] == event_id].iloc[0]
+    out = row[["event_id", "title", "track", "kind", "symbol", "summary", "confidence", "source_ids"]].copy()
+    out["when"] = row["when"]
+    return out
+
+
+def event_sources(events: pd.DataFrame, event_id: str):
+    """Return the formatted sources (kit.cite) of one event."""
+    return cite(event_details(events, event_id)["source_ids"])
+
+
+def _details_html(events: pd.DataFrame, event_id: str) -> str:
+    d = event_details(events, event_id)
+    symbol = "" if pd.isna(d["symbol"]) else f" · <b>Symbol:</b> {html.escape(str(d['symbol']))}"
+    return (f'<div style="border-left:4px solid {TRACK_COLOURS[d["track"]]};padding:4px 10px">'
+            f"<b>{html.escape(str(d['title']))}</b><br><b>Date:</b> {html.escape(d['when'])}{symbol}"
+            f" · <b>Track:</b> {html.escape(TRACK_LABELS[d['track']])} · <b>Kind:</b> {html.escape(str(d['kind']))}"
+            f"<p>{html.escape(str(d['summary']))}</p><p><i>Confidence: {html.escape(str(d['confidence']))}</i></p>"
+            f"{cite(d['source_ids'])._repr_html_()}</div>")
+
+
+class TimelineExplorer:
+    """Controls (tracks, kinds, years, before/after the paper, an event) wired to ``timeline_figure``."""
+
+    def __init__(self, events: pd.DataFrame | None = None, tracks=None, years=(2010, 2025), kinds=None,
+                 period: str = "all"):
+        import ipywidgets as w
+
+        self.events = load("events") if events is None else events
+        self._ev = _prepared(self.events)
+        self._arrays = _arrays(self._ev)
+        self._labels = [(f"{d} · {t}", e) for d, t, e in
+                        zip(self._ev["date_label"], self._ev["title"], self._ev["event_id"])]
+        self._details: dict = {}
+        tracks = list(tracks) if tracks is not None else list(DEFAULT_TRACKS)
+        style = {"description_width": "initial"}
+        self.tracks = w.SelectMultiple(options=[(TRACK_LABELS[t], t) for t in TRACKS], value=tracks,
+                                       rows=len(TRACKS), description="Tracks", style=style)
+        self.kinds = w.SelectMultiple(options=[(KIND_LABELS[k], k) for k in KINDS],
+                                      value=list(kinds) if kinds is not None else list(KINDS), rows=6,
+                                      description="Kinds of event", style=style)
+        self.years = w.IntRangeSlider(value=list(years), min=YEAR_MIN, max=YEAR_MAX, step=1,
+                                      description="Years", continuous_update=False, style=style,
+                                      layout=w.Layout(width="420px"))
+        self.period = w.ToggleButtons(options=[(label, key) for key, label in PERIODS.items()], value=period,
+                                      description="Russia's paper (2023)", style={**style, "button_width": "auto"})
+        self.event = w.Dropdown(options=[], description="Event", style=style, layout=w.Layout(width="640px"))
+        self.details = w.HTML("")
+        self.area = FigureArea()
+        self._busy = False
+        for control in (self.tracks, self.kinds, self.years, self.period):
+            control.observe(self._update, names="value")
+        self.event.observe(self._select, names="value")
+        hint = w.HTML("<i>Hover over a marker or span for its date, symbol and summary. "
+                      "Choose an event below to see its details and sources.</i>")
+        self.widget = w.VBox([w.HBox([self.tracks, self.kinds]), self.years, self.period, self.area.widget,
+                              hint, self.event, self.details])
+        self._update()
+
+    @property
+    def figure(self):
+        return self.area.figure
+
+    def options(self) -> dict:
+        """Return the current filter as keyword arguments of ``timeline_figure``."""
+        return dict(tracks=list(self.tracks.value), years=tuple(self.years.value), kinds=list(self.kinds.value),
+                    period=self.period.value)
+
+    def _update(self, change=None):
+        o = self.options()
+        try:
+            self._view = _filter(self._ev, o["tracks"], o["years"], o["kinds"], o["period"])
+        except DataError as err:
+            self.area.error(err)
+            return
+        ids = self._arrays.event_id[self._view[0]].tolist()
+        self._busy = True
+        try:
+            current = self.event.value
+            self.event.options = [self._labels[i] for i in self._view[0]]
+            self.event.value = current if current in ids else (PAPER_EVENT if PAPER_EVENT in ids else
+                                                                (ids[0] if ids else None))
+        finally:
+            self._busy = False
+        self._draw()
+
+    def _select(self, change=None):
+        if not self._busy:
+            self._draw()
+
+    def _draw(self):
+        event_id = self.event.value
+        try:
+            fig = _draw_timeline(self._ev, self._view, self.period.value, event_id, True)
+        except DataError as err:
+            self.area.error(err)
+            return
+        self.area.show(fig)
+        if event_id is None:
+            self.details.value = "<i>No event matches this filter.</i>"
+        else:
+            if event_id not in self._details:
+                self._details[event_id] = _details_html(self.events, event_id)
+            self.details.value = self._details[event_id]
+
+    _ipython_display_ = display_widget
+
+
+def timeline(tracks=None, years=(2010, 2025), kinds=None, period: str = "all") -> TimelineExplorer:
+    """Return the timeline explorer widget (tracks, kinds of event, years, before/after the paper, event details)."""
+    return TimelineExplorer(tracks=tracks, years=years, kinds=kinds, period=period)
