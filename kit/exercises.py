@@ -449,3 +449,10 @@ def set_name(name: str) -> str:
     """Record your name in your answers file (it appears on what you hand in)."""
     AnswerStore().set_student(name)
     return f"Saved: answers will be handed in as {name.strip()!r}."
+
+
+def export(path=None):
+    """Write your hand-in file (a readable HTML page with your answers as JSON inside); return where it is."""
+    from .classroom import export_answers
+
+    return export_answers(path)

@@ -1,0 +1,284 @@
+"""Handing in, collecting, hub links and the answer key: answers are never lost, student text is never run."""
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kit
+from kit import classroom as cr
+from kit import exercises as exm
+from kit.answers import AnswerStore
+from kit.data import DataError
+from tests.notebook_list import ROOT
+
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _store(tmp_path, name="Ada Lovelace", free=SCRIPT) -> AnswerStore:
+    store = AnswerStore(tmp_path / "answers" / "my_answers.json")
+    store.set_student(name)
+    exm.submit("review_norms_count", "11", store)
+    exm.submit("review_oewg_vote", "157-6-14", store)
+    exm.submit("review_reflect_learning", free + " " + "word " * 40, store)
+    return store
+
+
+def _json_in(page: str) -> dict:
+    return json.loads(cr._JSON_TAG.search(page).group(1))
+
+
+# ------------------------------------------------------------------ export
+
+def test_export_writes_one_readable_and_machine_readable_file(tmp_path):
+    store = _store(tmp_path)
+    result = cr.export_answers(store=store)
+    path = Path(result.path)
+    assert path.parent == store.path.parent and path.name == "handin_ada_lovelace.html"
+    page = path.read_text(encoding="utf-8")
+    data = _json_in(page)
+    assert data["student"] == "Ada Lovelace" and data["kit_version"] == kit.__version__
+    assert data["exported_at"] and data["format"] == cr.HANDIN_FORMAT
+    assert data["scores"] == {"review_norms_count": 1.0, "review_oewg_vote": 0.0}
+    assert data["total_score"] == 1.0 and set(data["answers"]) == {"review_norms_count", "review_oewg_vote",
+                                                                   "review_reflect_learning"}
+    assert SCRIPT in data["answers"]["review_reflect_learning"]["answer"]   # kept exactly in the JSON
+    assert "handin_ada_lovelace.html" in result._repr_html_() and "Download" in result._repr_html_()
+
+
+def test_export_escapes_student_text_everywhere(tmp_path):
+    store = _store(tmp_path, name='<b>Mallory</b></script><script>alert(2)</script>')
+    page = Path(cr.export_answers(tmp_path / "h.html", store=store).path).read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<img" not in page and "<b>Mallory" not in page
+    assert page.count("<script") == 1 and page.count("</script>") == 1
+    assert "&lt;script&gt;alert(&quot;x&quot;)" in page
+    assert _json_in(page)["student"].startswith("<b>Mallory</b></script>")
+
+
+def test_export_is_atomic(tmp_path, monkeypatch):
+    store = _store(tmp_path)
+    target = tmp_path / "h.html"
+    cr.export_answers(target, store=store)
+    before = target.read_bytes()
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+    monkeypatch.setattr(cr.os, "replace", boom)
+    with pytest.raises(OSError):
+        cr.export_answers(target, store=store)
+    assert target.read_bytes() == before, "a failed export must leave the last good file untouched"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == [], "temporary file left behind"
+
+
+def test_export_via_kit_and_exercises(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIT_ANSWERS_FILE", str(tmp_path / "a" / "my_answers.json"))
+    kit.set_name("Grace")
+    out = kit.export_answers()
+    assert Path(out.path).name == "handin_grace.html" and Path(out.path).exists()
+    assert Path(exm.export(tmp_path / "x.html").path).exists()
+    with pytest.raises(DataError, match="path as text"):
+        kit.export_answers(42)
+
+
+# ------------------------------------------------------------------ collect
+
+@pytest.fixture
+def folder(tmp_path):
+    hand = tmp_path / "handins"
+    hand.mkdir()
+    for i, (name, free) in enumerate([("Ada", "plain"), ("=cmd|' /C calc'!A0", SCRIPT)]):
+        store = _store(tmp_path / f"s{i}", name=name, free=free)
+        cr.export_answers(hand / f"student{i}.html", store=store)
+    (hand / "broken.html").write_text("<html>no answers here</html>", encoding="utf-8")
+    (hand / "broken.json").write_text("{not json", encoding="utf-8")
+    (hand / "binary.json").write_bytes(b"\xff\xfe\x00")
+    (hand / "notes.txt").write_text("hello", encoding="utf-8")
+    raw = AnswerStore(tmp_path / "s2" / "my_answers.json")   # a raw answers file, collected from a hub home folder
+    raw.set_student("Chen")
+    exm.submit("review_gm_treaty", "No: no mandate to negotiate a treaty was agreed", raw)
+    (hand / "chen.json").write_bytes(raw.path.read_bytes())
+    return hand
+
+
+def _read_csv(path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_collect_builds_gradebook_and_reports_skipped(folder):
+    out, n, skipped = cr.collect(folder)
+    assert n == 3
+    rows = {r["student"]: r for r in _read_csv(out)}
+    assert set(rows) == {"Ada", "Chen", "'=cmd|' /C calc'!A0"}, "a formula-like name must be quoted"
+    assert rows["Ada"]["review_norms_count"] == "1.0" and rows["Ada"]["review_oewg_vote"] == "0.0"
+    assert rows["Ada"]["total_score"] == "1.0" and rows["Ada"]["free_text_answered"] == "1"
+    assert rows["Chen"]["review_gm_treaty"] == "1.0" and rows["Chen"]["review_norms_count"] == ""
+    auto = [e.id for e in exm.all_exercises().values() if e.auto_checked]
+    assert all(a in rows["Ada"] for a in auto) and rows["Ada"]["max_score"] == str(len(auto))
+    reasons = dict(skipped)
+    assert set(reasons) == {"broken.html", "broken.json", "binary.json", "notes.txt"}
+    assert "no kit answers" in reasons["broken.html"] and "not valid JSON" in reasons["broken.json"]
+    assert "UTF-8" in reasons["binary.json"]
+    text = out.read_text(encoding="utf-8")
+    assert "alert" not in text, "free text never goes into the gradebook"
+
+
+def test_collect_regrades_instead_of_trusting_stored_scores(tmp_path):
+    hand = tmp_path / "h"
+    hand.mkdir()
+    record = {"format": cr.HANDIN_FORMAT, "student": "Eve", "answers": {
+        "review_norms_count": {"answer": "8", "score": 1.0, "type": "multiple_choice"},
+        "nope_unknown": {"answer": "x", "score": 1.0}}, "scores": {"review_norms_count": 1.0}}
+    (hand / "eve.json").write_text(json.dumps(record), encoding="utf-8")
+    out, n, _ = cr.collect(hand, tmp_path / "gb.csv")
+    row = _read_csv(out)[0]
+    assert row["review_norms_count"] == "0.0" and row["total_score"] == "0.0"
+
+
+def test_collect_keeps_the_newest_hand_in_of_a_student(tmp_path):
+    hand = tmp_path / "h"
+    hand.mkdir()
+    for stamp, answer in (("2026-01-01T00:00:00+00:00", "8"), ("2026-02-01T00:00:00+00:00", "11")):
+        rec = {"format": cr.HANDIN_FORMAT, "student": "Ada", "exported_at": stamp,
+               "answers": {"review_norms_count": {"answer": answer}}}
+        (hand / f"{answer}.json").write_text(json.dumps(rec), encoding="utf-8")
+    _, n, skipped = cr.collect(hand)
+    assert n == 1 and _read_csv(hand / "gradebook.csv")[0]["review_norms_count"] == "1.0"
+    assert any("older hand-in" in why for _, why in skipped)
+
+
+def test_collect_command_line(folder, tmp_path):
+    out = tmp_path / "gradebook.csv"
+    run = subprocess.run([sys.executable, "-m", "kit.classroom", "collect", str(folder), "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "3 student(s)" in run.stdout and "Skipped broken.json: damaged" in run.stdout
+    assert len(_read_csv(out)) == 3
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "bad.json").write_text("[]", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "kit.classroom", "collect", str(empty)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "no hand-in file" in run.stderr and "bad.json" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "kit.classroom", "collect", str(tmp_path / "missing")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "is not a folder" in run.stderr and "Traceback" not in run.stderr
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.binary(max_size=200), st.text(max_size=200).map(str.encode),
+                 st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
+                              lambda c: st.one_of(st.lists(c, max_size=4),
+                                                  st.dictionaries(st.text(max_size=10), c, max_size=4)),
+                              max_leaves=20).map(lambda v: json.dumps(
+                                  {"format": cr.HANDIN_FORMAT, "student": "X", "answers": v}
+                                  if not isinstance(v, dict) else v).encode())))
+def test_collect_never_crashes_on_arbitrary_files(tmp_path_factory, content):
+    hand = tmp_path_factory.mktemp("h")
+    (hand / "a.json").write_bytes(content)
+    (hand / "b.html").write_bytes(b'<script type="application/json" id="kit-handin">' + content + b"</script>")
+    try:
+        out, n, skipped = cr.collect(hand)
+    except cr.ClassroomError:
+        return
+    assert n >= 1 and out.exists()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(min_size=1, max_size=50).filter(str.strip),
+       free=st.text(min_size=1, max_size=300).filter(str.strip))
+def test_export_then_collect_round_trip_any_text(tmp_path_factory, name, free):
+    base = tmp_path_factory.mktemp("e")
+    store = AnswerStore(base / "my_answers.json")
+    store.set_student(name)
+    store.save("review_reflect_learning", {"answer": free, "type": "free_text", "correct": None, "score": None})
+    page = Path(cr.export_answers(base / "out" / "h.html", store=store).path).read_text(encoding="utf-8")
+    assert page.count("</script>") == 1
+    data = _json_in(page)
+    assert data["answers"]["review_reflect_learning"]["answer"] == free and data["student"] == name.strip()[:200]
+    _, n, _ = cr.collect(base / "out")
+    assert n == 1
+
+
+# ------------------------------------------------------------------ link
+
+def test_link_format_and_encoding():
+    link = cr.pull_link("https://hub.example.edu/", "https://github.com/owner/un-cyber-kit.git", "main", "06")
+    parts = urlsplit(link)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "hub.example.edu", "/hub/user-redirect/git-pull")
+    q = parse_qs(parts.query)
+    assert q == {"repo": ["https://github.com/owner/un-cyber-kit.git"], "branch": ["main"],
+                 "urlpath": ["lab/tree/un-cyber-kit/notebooks/06_negotiation_simulation.ipynb"]}
+    assert "repo=https%3A%2F%2Fgithub.com%2Fowner%2Fun-cyber-kit.git" in link
+    assert "urlpath=lab%2Ftree%2Fun-cyber-kit%2Fnotebooks%2F06_negotiation_simulation.ipynb" in link
+
+
+def test_link_keeps_hub_prefix_branch_and_notebook_names():
+    link = cr.pull_link("https://uni.edu/jupyter", "https://gitlab.com/g/kit/", "course/2026", "07_review")
+    parts = urlsplit(link)
+    assert parts.path == "/jupyter/hub/user-redirect/git-pull"
+    q = parse_qs(parts.query)
+    assert q["branch"] == ["course/2026"] and "branch=course%2F2026" in link
+    assert q["urlpath"] == ["lab/tree/kit/notebooks/07_review.ipynb"]
+    default = parse_qs(urlsplit(cr.pull_link("https://h.org", "https://github.com/a/b")).query)
+    assert default["urlpath"] == ["lab/tree/b/notebooks/00_start_here.ipynb"] and default["branch"] == ["main"]
+
+
+@pytest.mark.parametrize("kwargs,needle", [
+    (dict(hub="hub.example.edu"), "not a hub address"),
+    (dict(hub="ftp://hub.example.edu"), "not a hub address"),
+    (dict(hub="https://hub.example.edu/?x=1"), "without '?'"),
+    (dict(hub=""), "give the hub"),
+    (dict(hub=None), "give the hub"),
+    (dict(repo="github.com/a/b"), "not a repository address"),
+    (dict(repo="https://github.com/"), "not a repository address"),
+    (dict(branch="main branch"), "not a branch name"),
+    (dict(branch="../x"), "not a branch name"),
+    (dict(notebook="09_nope"), "choose one of: 00_start_here.ipynb"),
+    (dict(notebook=None), "unknown notebook"),
+])
+def test_link_clear_errors(kwargs, needle):
+    args = dict(hub="https://h.org", repo="https://github.com/a/b", branch="main", notebook="00")
+    args.update(kwargs)
+    with pytest.raises(cr.ClassroomError, match=needle):
+        cr.pull_link(**args)
+
+
+def test_link_command_line():
+    ok = subprocess.run([sys.executable, "-m", "kit.classroom", "link", "--hub", "https://h.org", "--repo",
+                         "https://github.com/a/kit", "--notebook", "06"], cwd=ROOT, capture_output=True, text=True,
+                        timeout=120)
+    assert ok.returncode == 0 and ok.stdout.strip().startswith("https://h.org/hub/user-redirect/git-pull?repo=")
+    bad = subprocess.run([sys.executable, "-m", "kit.classroom", "link", "--hub", "https://h.org", "--repo",
+                          "https://github.com/a/kit", "--notebook", "99"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode == 2 and "07_review.ipynb" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# ------------------------------------------------------------------ answer key
+
+def test_answer_key_is_up_to_date():
+    committed = (ROOT / "docs" / "answer_key.md").read_text(encoding="utf-8")
+    assert committed == cr.answer_key_markdown(), (
+        "docs/answer_key.md is out of date with data/exercises: run `python -m kit.classroom answer-key`")
+
+
+def test_answer_key_lists_every_exercise_and_escapes_text():
+    text = cr.answer_key_markdown()
+    for ex_id, e in exm.all_exercises().items():
+        assert f"`{ex_id}`" in text
+    assert "| `review_norms_count` | multiple_choice |" in text and "| 11 |" in text
+    assert "<script" not in text
+
+
+def test_answer_key_command_line(tmp_path):
+    out = tmp_path / "key.md"
+    run = subprocess.run([sys.executable, "-m", "kit.classroom", "answer-key", "--out", str(out)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and out.read_text(encoding="utf-8") == cr.answer_key_markdown()
