@@ -11,9 +11,24 @@ from . import exercises
 from .exercises import exercise
 
 # --- reading the paper, law or norms (notebooks 01, 05)
+from .paper import (argument_map, argument_map_figure, claim_card, claim_types_by_paragraph, explorer,
+                    paper_claims, paper_context, reading_table)
+from .norms import (binding_terms, convention_positions, convention_record, framework_pillars, framework_reports,
+                    norms_browser, norms_table, rules_based_order_comparison)
 # --- timeline and votes (notebooks 02, 03)
+from .timeline import timeline, timeline_events, timeline_figure, event_details
+from .votes import compare_votes, vote_table, vote_figure, adoption_summary, adoption_figure
 # --- comparing mechanisms (notebook 04)
+from . import compare
+from .compare import (compare_mechanisms, comparison_html, comparison_sources, comparison_table, mandate_overlap,
+                      mandate_overlap_figure, mandate_sources, mechanism_list, mechanism_scores, origins_figure,
+                      origins_summary, outcome_2025, outcome_sources, overlap_between, overlap_summary,
+                      outcome_html, score_figure, score_sources, score_summary, scores_html, scoring_rubric,
+                      weighted_scores)
 # --- simulation, review, classroom (notebooks 06, 07)
+from .simulation import (assign_roles, compare_with_2025, consensus, delegation_card, delegation_cards,
+                         mechanism_designer, role_assigner)
+from .exercises import export as export_answers, set_name
 
 __version__ = "0.1.0"
 

@@ -212,9 +212,97 @@ TABLES = {
         primaryKey="term",
     ),
     # --- tables added for comparing mechanisms (notebook 04)
+    "mechanism_scores": dict(
+        title="Mechanism scores (the kit's judgement)",
+        description="The kit's own 0-2 scores of each mechanism on five criteria of the rubric in kit/compare.py, "
+                    "each with its reason and the sources of the facts it rests on. A judgement, not a fact.",
+        fields=[
+            f("mechanism_id", required=True, pattern=ID),
+            f("criterion", required=True, enum=["inclusiveness", "permanence", "bindingness", "stakeholder_access",
+                                                "decision_rule_clarity"]),
+            {"name": "score", "type": "integer", "description": "0, 1 or 2 (see the rubric)",
+             "constraints": {"required": True, "minimum": 0, "maximum": 2}},
+            f("reason", required=True, description="why the kit gives this score, in our words"),
+            sources_field(),
+        ],
+        primaryKey=["mechanism_id", "criterion"],
+        foreignKeys=[{"fields": "mechanism_id", "reference": {"resource": "mechanisms", "fields": "mechanism_id"}}],
+    ),
+    "global_mechanism_origins": dict(
+        title="What 2025 decided, and who had asked for it",
+        description="Features of the Global Mechanism beside what PoA proponents and Russia asked for; "
+                    "'attribution' says whether a source makes the link or it is the kit's reading.",
+        fields=[
+            f("feature_id", required=True, pattern=ID),
+            f("feature", required=True),
+            f("decided_2025", required=True, description="what the Global Mechanism has, in our words"),
+            f("poa_side", required=True, description="what PoA proponents asked for"),
+            f("russia_side", required=True, description="what Russia asked for"),
+            f("origin", required=True, enum=["poa_proponents", "russia", "both", "compromise", "unresolved"]),
+            f("attribution", required=True, enum=["sourced", "kit_reading"],
+              description="sourced: a source makes the link; kit_reading: the kit's reading of the sources"),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey="feature_id",
+    ),
     # --- tables added for reading the paper, law or norms (notebooks 01, 05)
+    "paper_argument_map": dict(
+        title="The paper's argument map",
+        description="The paper's main conclusion and the premises that support it (our reading), each tied to "
+                    "the claims of paper_arguments.csv it summarises.",
+        fields=[
+            f("node_id", required=True, pattern=ID),
+            f("label", required=True, description="the conclusion or premise, in our words"),
+            f("kind", required=True, enum=["conclusion", "premise"]),
+            f("claim_type", enum=["procedural", "institutional", "substantive", "political", "legal"],
+              description="the type of the premise's claims (empty for the conclusion)"),
+            f("supports", pattern=ID, description="node_id of the conclusion this premise supports"),
+            f("paragraphs", required=True, pattern=r"^\d{1,2}(;\d{1,2})*$",
+              description="';'-separated paragraph numbers ¶1-¶12", **{"kit:list": ";"}),
+            f("claim_ids", required=True, pattern=IDS, description="';'-separated claim_ids of paper_arguments.csv",
+              **{"kit:list": ";"}),
+            sources_field(),
+        ],
+        primaryKey="node_id",
+    ),
     # --- tables added for timeline and votes (notebooks 02, 03)
     # --- tables added for the simulation and classroom (notebooks 06, 07)
+    "delegations": dict(
+        title="Delegation cards for the negotiation simulation",
+        description="One card per State or group: interests and red lines are the kit's reading of the sourced "
+                    "positions in positions.csv; likely allies took the same stance on at least one issue there.",
+        fields=[
+            f("delegation_id", required=True, pattern=ID, description="the actor_id used in positions.csv"),
+            f("name", required=True),
+            f("kind", required=True, enum=["state", "group"]),
+            f("interests", required=True, description="the kit's reading of what the delegation wants"),
+            f("red_lines", required=True, description="the kit's reading of what it would not accept"),
+            f("likely_allies", pattern=IDS, description="';'-separated delegation ids", **{"kit:list": ";"}),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey="delegation_id",
+    ),
+    "design_options": dict(
+        title="Design options for the future mechanism",
+        description="For each design dimension, the options the class can choose; cannot_accept lists the "
+                    "delegations whose red line the option crosses (the kit's reading of sourced positions); "
+                    "agreed_2025 says whether the Global Mechanism agreed in July 2025 has this option.",
+        fields=[
+            f("dimension", required=True, enum=["format", "membership", "decision_making", "duration",
+                                                "legal_nature", "stakeholders", "capacity_building"]),
+            f("option_id", required=True, pattern=ID),
+            f("label", required=True),
+            f("cannot_accept", pattern=IDS, description="';'-separated delegation ids whose red line this crosses",
+              **{"kit:list": ";"}),
+            f("reading", required=True, description="why, in the kit's reading of the sourced positions"),
+            f("agreed_2025", required=True, enum=["yes", "no", "not_confirmed"]),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey=["dimension", "option_id"],
+    ),
 }
 
 
