@@ -36,3 +36,8 @@ __version__ = "0.1.0"
 import pandas as _pd
 
 _pd.set_option("display.max_colwidth", 160)
+
+# In a notebook, draw plotly figures without loading plotly's renderer machinery (see kit.widgets.plotly_bundle).
+from .widgets import register_fast_plotly_display as _register
+
+_register()

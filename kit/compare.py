@@ -385,10 +385,10 @@ def score_figure(mechanisms=None, weights=None):
     scores = _tables()["scores"]
     labels = [f"{CRITERIA[c]} (weight {w[c]:g})" for c in CRITERIA] + ["<b>Weighted total</b>"]
     order = [m for m in MECHANISMS if m in set(table["mechanism_id"])]
-    by_id = table.set_index("mechanism_id")
+    by_id = table.set_index("mechanism_id").to_dict("index")  # dict lookups: far cheaper than .loc in a loop
     traces = []
     for m in order:
-        xs = [float(by_id.loc[m, CRITERIA[c]]) for c in CRITERIA] + [float(by_id.loc[m, "weighted total"])]
+        xs = [float(by_id[m][CRITERIA[c]]) for c in CRITERIA] + [float(by_id[m]["weighted total"])]
         reasons = [html.escape(scores[(m, c)][1]) for c in CRITERIA] + ["weighted mean of the criteria above"]
         traces.append(dict(
             type="bar", x=xs, y=labels, orientation="h", name=_name(m),

@@ -237,6 +237,24 @@ def load(name: str) -> pd.DataFrame:
     return _load_cached(name, DATA_DIR).copy()
 
 
+def rows(name: str, ids, id_column: str | None = None) -> pd.DataFrame:
+    """Return the rows of table ``name`` whose id is in ``ids``, in that order; a missing id is a clear error."""
+    table = load(name)
+    key = id_column or table.columns[0]
+    indexed = table.set_index(key)
+    missing = [i for i in ids if i not in indexed.index]
+    if missing:
+        raise DataError(f"{name}.csv has no row(s) {missing}{_suggest(missing[0], indexed.index)}")
+    return indexed.loc[list(ids)].reset_index()
+
+
+def clear_caches() -> None:
+    """Forget every table read so far, so that the next ``load`` reads the files again (after editing data/)."""
+    _package.cache_clear()
+    _load_cached.cache_clear()
+    _sources_by_id.cache_clear()
+
+
 def validate_all() -> list[str]:
     """Return every problem in every table (an empty list when the data are valid)."""
     problems = []
@@ -300,12 +318,18 @@ def _as_ids(source_ids) -> list[str]:
 def cite(source_ids) -> Citation:
     """Return the formatted sources for ``source_ids`` ('a;b', ['a', 'b'] or a column of such lists), in order, once each."""
     ids = list(dict.fromkeys(_as_ids(source_ids)))
-    sources = _load_cached("sources", DATA_DIR)
-    by_id = {r["source_id"]: r for r in sources.assign(date=sources["date_label"]).to_dict("records")}
+    by_id = _sources_by_id(DATA_DIR)
     unknown = [i for i in ids if i not in by_id]
     if unknown:
         hints = "".join(_suggest(u, by_id) for u in unknown[:1])
         raise DataError(f"unknown source id(s): {', '.join(map(repr, unknown))}{hints}; "
                         "see kit.load('sources') for the valid ids")
-    rows = [{k: ("" if pd.isna(v) else v) for k, v in by_id[i].items()} for i in ids]
-    return Citation(rows)
+    return Citation([dict(by_id[i]) for i in ids])
+
+
+@lru_cache(maxsize=None)
+def _sources_by_id(data_dir: Path) -> dict:
+    """Return {source_id: row as a dict of strings}, built once (widgets cite sources on every update)."""
+    sources = _load_cached("sources", data_dir)
+    records = sources.assign(date=sources["date_label"]).to_dict("records")
+    return {r["source_id"]: {k: ("" if pd.isna(v) else v) for k, v in r.items()} for r in records}

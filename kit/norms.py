@@ -10,7 +10,7 @@ from functools import lru_cache
 import pandas as pd
 
 from . import data as _data
-from .data import DataError, load
+from .data import DataError, load, rows
 from .style import OKABE_ITO
 from .widgets import FigureArea, display_widget
 
@@ -57,11 +57,7 @@ def framework_pillars() -> pd.DataFrame:
 
 def framework_reports() -> pd.DataFrame:
     """Return the consensus reports the framework comes from (2013, 2015 GGE; 2021 OEWG and GGE) with sources."""
-    events = load("events").set_index("event_id")
-    missing = [e for e in FRAMEWORK_REPORTS if e not in events.index]
-    if missing:
-        raise DataError(f"events.csv lacks the report(s) {missing}; the notebook needs them")
-    table = events.loc[list(FRAMEWORK_REPORTS)].reset_index()
+    table = rows("events", FRAMEWORK_REPORTS)
     return table[["date_label", "symbol", "title", "summary", "source_ids"]].rename(
         columns={"date_label": "date"}).reset_index(drop=True)
 

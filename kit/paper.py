@@ -14,7 +14,7 @@ from functools import lru_cache
 import pandas as pd
 
 from . import data as _data
-from .data import DataError, load
+from .data import DataError, load, rows
 from .style import OKABE_ITO, apply_layout
 from .widgets import FigureArea, display_widget
 
@@ -103,11 +103,7 @@ def claim_types_by_paragraph() -> pd.DataFrame:
 
 def paper_context() -> pd.DataFrame:
     """Return the events around the paper (date, title, summary, confidence, source_ids), in date order, the paper last."""
-    events = load("events").set_index("event_id")
-    missing = [e for e in CONTEXT_EVENTS if e not in events.index]
-    if missing:
-        raise DataError(f"events.csv lacks the context event(s) {missing}; the notebook needs them")
-    table = events.loc[list(CONTEXT_EVENTS)].reset_index()
+    table = rows("events", CONTEXT_EVENTS)
     out = table[["date_label", "title", "summary", "confidence", "source_ids"]].rename(columns={"date_label": "date"})
     return out.reset_index(drop=True)
 

@@ -65,6 +65,20 @@ def _vote_texts(votes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(list(rows.values()))
 
 
+_WITH_IDS: dict = {}
+
+
+def _with_text_ids(votes: pd.DataFrame) -> pd.DataFrame:
+    """Return the votes with a ``text`` column, computed once per table (widgets call this on every change)."""
+    hit = _WITH_IDS.get(id(votes))
+    if hit is not None and hit[0] is votes and hit[1] == len(votes):
+        return hit[2]
+    out = votes.assign(text=_text_ids(votes))
+    _WITH_IDS.clear()
+    _WITH_IDS[id(votes)] = (votes, len(votes), out)
+    return out
+
+
 def _text_ids(votes: pd.DataFrame) -> pd.Series:
     return votes["symbol"].where(votes["symbol"].notna(), votes["vote_id"].str.rsplit("_", n=1).str[0])
 
@@ -92,7 +106,7 @@ def vote_table(votes: pd.DataFrame, texts=None, bodies=None) -> pd.DataFrame:
     valid = list(vote_texts(votes)["text"])
     texts = _choose(texts, valid, "texts", DEFAULT_TEXTS)
     bodies = _choose(bodies, list(BODIES), "bodies", BODIES)
-    v = votes.assign(text=_text_ids(votes))
+    v = _with_text_ids(votes)
     v = v[v["text"].isin(texts) & v["body"].isin(bodies)]
     order = {t: i for i, t in enumerate(texts)}
     v = v.assign(_o=v["text"].map(order), _b=v["body"].map({b: i for i, b in enumerate(BODIES)}))
@@ -129,22 +143,23 @@ def _draw_votes(votes, table, texts, bodies):
     gap = 0.08
     width = (1 - gap * (n - 1)) / n
     data, annotations, layout = [], [], {}
+    records = table.to_dict("records")  # plain dicts: looping over them is much faster than over DataFrame rows
     for i, body in enumerate(bodies):
         suffix = "" if i == 0 else str(i + 1)
         xa, ya = f"x{suffix}", f"y{suffix}"
-        rows = table[table["body"] == body]
-        recorded = rows[rows["adoption"] == "recorded vote"]
+        rows = [r for r in records if r["body"] == body]
+        recorded = [r for r in rows if r["adoption"] == "recorded vote"]
         for k in ("yes", "no", "abstain"):
-            have = recorded[recorded[k].notna()]
+            have = [r for r in recorded if not pd.isna(r[k])]
             data.append(dict(
                 type="bar", orientation="h", name=k.capitalize(), legendgroup=k, showlegend=i == 0,
-                x=[int(x) for x in have[k]], y=[labels[t] for t in have["text"]],
+                x=[int(r[k]) for r in have], y=[labels[r["text"]] for r in have],
                 marker={"color": VOTE_COLOURS[k]},
-                hovertext=[_hover(r) for _, r in have.iterrows()], hovertemplate="%{hovertext}<extra></extra>",
+                hovertext=[_hover(r) for r in have], hovertemplate="%{hovertext}<extra></extra>",
                 xaxis=xa, yaxis=ya, meta={"body": body, "count": k}))
         # At the end of each row, the tally in words; where there is no count, why not.
         notes, where = {}, {}
-        for _, r in rows.iterrows():
+        for r in rows:
             if r["adoption"] == "without a vote":
                 notes[r["text"]], where[r["text"]] = "adopted without a vote (no count)", 2
             else:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import html
+import json
 import os
+import sys
 
 
 class FigureArea:
@@ -31,17 +33,57 @@ class FigureArea:
         self.message.value = f'<p style="color:#D55E00"><b>{html.escape(str(err))}</b></p>'
 
 
-def displayable(obj) -> list:
-    """Return ``obj`` as raw MIME bundles for ``display(..., raw=True)``.
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
-    For a plotly figure this skips IPython's plain-text pretty-printing of the whole figure, which costs more
-    than drawing it; other objects go through IPython's formatters as usual.
+
+def plotly_bundle(fig, include=None, exclude=None) -> dict:
+    """Return the MIME bundle JupyterLab draws a plotly figure from, built without plotly's renderer machinery.
+
+    Plotly's own display path imports its renderers module, which imports nbformat and jsonschema (about a
+    second in every new kernel) and pretty-prints the whole figure as text; the chart drawn is the same.
     """
+    import plotly.io as pio
+
+    title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else "a chart"
+    return {PLOTLY_MIME: json.loads(pio.to_json(fig, validate=False)), "text/plain": f"Figure: {title}"}
+
+
+def _fast_plotly_display(fig, include=None, exclude=None):
+    # Someone chose a plotly renderer (the renderers module is loaded): respect it and let plotly display.
+    if "plotly.io._renderers" in sys.modules:
+        return fig._repr_mimebundle_(include, exclude)
+    return plotly_bundle(fig)
+
+
+def register_fast_plotly_display() -> bool:
+    """Make IPython show plotly figures through ``plotly_bundle`` in this kernel; return whether it could."""
+    try:
+        from IPython import get_ipython
+        from plotly.basedatatypes import BaseFigure
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    # plotly figures display themselves through _ipython_display_; a printer registered for the type comes first
+    shell.display_formatter.ipython_display_formatter.for_type(BaseFigure, _ipython_display_plotly)
+    shell.display_formatter.mimebundle_formatter.for_type(BaseFigure, _fast_plotly_display)
+    return True
+
+
+def _ipython_display_plotly(fig):
+    from IPython.display import display
+
+    if "plotly.io._renderers" in sys.modules:
+        return False  # let plotly display itself, with the renderer someone chose
+    display(plotly_bundle(fig), raw=True)
+    return True
+
+
+def displayable(obj) -> list:
+    """Return ``obj`` as raw MIME bundles for ``display(..., raw=True)`` (a plotly figure: the fast bundle)."""
     if hasattr(obj, "to_plotly_json") and hasattr(obj, "_repr_mimebundle_"):
-        bundle = obj._repr_mimebundle_({}, {})
-        title = obj.layout.title.text if obj.layout.title and obj.layout.title.text else "a chart"
-        bundle.setdefault("text/plain", f"Figure: {title}")
-        return [bundle]
+        return [_fast_plotly_display(obj)]
     from IPython.core.interactiveshell import InteractiveShell
 
     if InteractiveShell.initialized():

@@ -238,11 +238,9 @@ def data_copy(tmp_path, monkeypatch):
     copy = tmp_path / "data"
     shutil.copytree(ROOT / "data", copy)
     monkeypatch.setattr(data, "DATA_DIR", copy)
-    data._load_cached.cache_clear()
-    data._package.cache_clear()
+    data.clear_caches()
     yield copy
-    data._load_cached.cache_clear()
-    data._package.cache_clear()
+    data.clear_caches()
 
 
 def _edit_row(path: Path, row_index: int, column: str, value: str) -> str:

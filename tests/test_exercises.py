@@ -39,10 +39,10 @@ def sample(tmp_path, monkeypatch):
     (copy / "exercises" / "99_sample.json").write_text(json.dumps(SAMPLE), encoding="utf-8")
     monkeypatch.setattr(data, "DATA_DIR", copy)
     monkeypatch.setenv("KIT_ANSWERS_FILE", str(tmp_path / "answers" / "my_answers.json"))
-    data._load_cached.cache_clear()
+    data.clear_caches()
     exm._load_all.cache_clear()
     yield tmp_path / "answers" / "my_answers.json"
-    data._load_cached.cache_clear()
+    data.clear_caches()
     exm._load_all.cache_clear()
 
 

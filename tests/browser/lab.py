@@ -227,7 +227,11 @@ def run_notebook(page, server: LabServer, relpath: str, timeout: float = 240, sc
     if external is not None and len(external) > already:
         problems.append(f"tried to fetch from the web: {external[already:][:3]}")
     seen["problems"] = problems
-    if screenshot is not None:
+    if screenshot is not None:  # show the first chart or widget, where a student would look first
         screenshot.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(screenshot), full_page=True)
+        page.evaluate("() => { const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');"
+                      " const el = nb && (nb.querySelector('.jp-RenderedPlotly') || nb.querySelector('.jupyter-widgets'));"
+                      " if (el) el.scrollIntoView({block: 'start'}); }")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(screenshot))
     return seen
