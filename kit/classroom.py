@@ -333,7 +333,8 @@ def pull_link(hub, repo=None, branch: str = "main", notebook: str = "00_start_he
 # ---------------------------------------------------------------------------- answer key
 
 def _md(text) -> str:
-    return html.escape(" ".join(str(text).split())).replace("|", "\\|")
+    """Return ``text`` safe inside a Markdown table cell: one line, no raw HTML, no cell breaks; quotes kept."""
+    return html.escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
 
 
 def answer_key_markdown() -> str:
