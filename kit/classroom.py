@@ -151,6 +151,10 @@ class ExportResult:
     def __str__(self) -> str:
         return str(self.path)
 
+    def __repr__(self) -> str:
+        return (f"Saved your hand-in file: {self.path} ({len(self.record['answers'])} answer(s), "
+                f"student {self.record['student'] or '(no name)'}).")
+
     def __fspath__(self) -> str:
         return str(self.path)
 

@@ -178,6 +178,8 @@ def _mechanisms(mechanisms, max_n: int | None = None) -> list[str]:
         chosen = _as_list(mechanisms, "mechanism", MECHANISMS)
     if not chosen:
         raise DataError(f"no mechanism selected: choose at least one; {_choices('mechanism', MECHANISMS)}")
+    if max_n is not None and (isinstance(max_n, bool) or not isinstance(max_n, int) or max_n < 1):
+        raise DataError(f"max_mechanisms must be a whole number of at least 1, not {max_n!r}")
     if max_n is not None and len(chosen) > max_n:
         raise DataError(f"{len(chosen)} mechanisms selected: choose at most {max_n} for a readable side-by-side view")
     return [m for m in MECHANISMS if m in chosen]

@@ -105,4 +105,5 @@ def _versions_html() -> str:
 
 def check_setup(notebooks_done: int = 3) -> SetupCheck:
     """Return a small widget (a slider and a chart) that shows widgets and plotly charts work here."""
+    plan_figure(notebooks_done)  # a clear error for an impossible number
     return SetupCheck(notebooks_done)

@@ -82,6 +82,11 @@ class DelegationCard:
         names = dict(zip(delegations()["delegation_id"], delegations()["name"]))
         return [names.get(a, a) for a in self.row["likely_allies"]]
 
+    def __repr__(self) -> str:
+        r = self.row
+        return (f"Delegation card: {r['name']}. Interests ({READING}): {r['interests']} "
+                f"Red lines: {r['red_lines']} Likely allies: {', '.join(self.allies) or 'none listed'}.")
+
     def _repr_html_(self) -> str:
         e = html.escape
         r = self.row
@@ -125,6 +130,7 @@ class DelegationCards:
 
 def delegation_cards(delegation_id: str = "russia") -> DelegationCards:
     """Return a widget that shows any delegation's card."""
+    _delegation_row(delegation_id)  # a clear error naming the delegations for an unknown id
     return DelegationCards(delegation_id)
 
 
@@ -195,7 +201,9 @@ class RoleAssigner:
 
 def role_assigner(names: str = "Student 1\nStudent 2\nStudent 3", seed: int = 2025) -> RoleAssigner:
     """Return the role-assignment widget (a class list box and a seed)."""
-    return RoleAssigner(names, seed)
+    students = parse_names(names)
+    assign_roles(students, seed)  # a clear error for an empty list or a seed that is not a whole number
+    return RoleAssigner("\n".join(students), seed)
 
 
 # ---------------------------------------------------------------------------- consensus (pure)
@@ -220,6 +228,10 @@ def consensus(choices, options: pd.DataFrame | None = None, delegation_ids=None)
     chosen options is in its ``cannot_accept`` list; consensus means every delegation can accept it.
     """
     options = design_options() if options is None else options
+    needed = {"dimension", "option_id", "cannot_accept"}
+    if not isinstance(options, pd.DataFrame) or not needed <= set(options.columns):
+        raise DataError("options must be the design-options table (kit.simulation.design_options()), with columns "
+                        f"{', '.join(sorted(needed))}")
     if delegation_ids is None:
         delegation_ids = list(delegations()["delegation_id"])
     valid = {}
@@ -299,8 +311,9 @@ class MechanismDesigner:
     def __init__(self, choices: dict | None = None):
         import ipywidgets as w
 
-        choices = dict(STARTING_DRAFT if choices is None else choices)
-        consensus(choices)
+        choices = STARTING_DRAFT if choices is None else choices
+        consensus(choices)  # a clear error for anything but a complete package of known options
+        choices = dict(choices)
         opts = design_options()
         self.controls = {}
         for dim, label in DIMENSIONS.items():

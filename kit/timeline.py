@@ -161,7 +161,7 @@ def _paper_year(ev: pd.DataFrame) -> int:
 def _window(ev: pd.DataFrame, years, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     lo, hi = _year_range(years)
     start, end = pd.Timestamp(lo, 1, 1), pd.Timestamp(hi, 12, 31)
-    if period not in PERIODS:
+    if not isinstance(period, str) or period not in PERIODS:
         raise DataError(f"unknown period {period!r}; choose one of: {', '.join(PERIODS)}")
     if period != "all":
         paper = _paper_year(ev)
@@ -302,6 +302,8 @@ def _draw_timeline(ev, view, period, highlight, show_paper):
                         "opacity": [0.45 if fade and y == paper_year else 1.0 for y in a.year[rows]]},
                 hovertext=a.hover[rows].tolist(), hovertemplate="%{hovertext}<extra></extra>",
                 customdata=a.event_id[rows].tolist(), meta={"kit_role": "events", "track": track}))
+    if highlight is not None and not isinstance(highlight, str):
+        raise DataError(f"highlight takes one event id (text), e.g. 'a_res_77_37', not {type(highlight).__name__}")
     if highlight is not None:
         pos = np.flatnonzero(a.event_id[idx] == highlight)
         if not len(pos):
@@ -468,4 +470,6 @@ class TimelineExplorer:
 
 def timeline(tracks=None, years=(2010, 2025), kinds=None, period: str = "all") -> TimelineExplorer:
     """Return the timeline explorer widget (tracks, kinds of event, years, before/after the paper, event details)."""
+    years = (2010, 2025) if years is None else years
+    timeline_events(load("events"), tracks, years, kinds, period)  # a clear error for an impossible choice
     return TimelineExplorer(tracks=tracks, years=years, kinds=kinds, period=period)

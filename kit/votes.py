@@ -309,4 +309,11 @@ class VoteComparer:
 
 def compare_votes(texts=DEFAULT_TEXTS, bodies=BODIES) -> VoteComparer:
     """Return the vote-comparison widget (choose texts and bodies, see yes/no/abstain side by side)."""
+    texts = DEFAULT_TEXTS if texts is None else texts
+    bodies = BODIES if bodies is None else bodies
+    vote_table(load("votes"), texts, bodies)  # a clear error for an impossible choice
+    if isinstance(texts, str):
+        texts = (texts,)
+    if isinstance(bodies, str):
+        bodies = (bodies,)
     return VoteComparer(texts=texts, bodies=bodies)
