@@ -29,7 +29,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks docs/notebook_template.ipynb
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser" tests --ignore=tests/test_nbval_catches_errors.py
+	$(BIN)/python -m pytest -m "not browser" tests --ignore=tests/test_nbval_catches_errors.py \
+		--ignore=tests/test_offline.py --ignore=tests/test_reproducible.py
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks docs/notebook_template.ipynb
