@@ -36,7 +36,7 @@ class FigureArea:
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
-def plotly_bundle(fig, include=None, exclude=None) -> dict:
+def plotly_bundle(fig) -> dict:
     """Return the MIME bundle JupyterLab draws a plotly figure from, built without plotly's renderer machinery.
 
     Plotly's own display path imports its renderers module, which imports nbformat and jsonschema (about a
