@@ -37,6 +37,19 @@ def _inject(nb, path: Path) -> None:
             cell.execution_count = 1  # nbval only compares cells that look run; the count itself is not compared
 
 
+_previous_item = {"name": None}
+
+
+def pytest_runtest_setup(item):
+    """Every test runs against the live kit: fail at once if an earlier test left the static edition switched on."""
+    if os.environ.get("KIT_STATIC_EDITION"):
+        import pytest
+
+        pytest.fail(f"KIT_STATIC_EDITION is set in the test process (left by {_previous_item['name'] or 'the caller'}); "
+                    "the static switch may reach only the kernels that build the HTML edition", pytrace=False)
+    _previous_item["name"] = item.nodeid
+
+
 def pytest_configure(config):
     # Tests, nbval kernels and the browser test's JupyterLab must never write into the student's answers file.
     if "KIT_ANSWERS_FILE" not in os.environ:

@@ -29,9 +29,16 @@ EXTERNAL = re.compile(r"""<(script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[
 def execute(path: Path) -> nbformat.NotebookNode:
     """Return the notebook at ``path`` executed in a fresh kernel, with the kit in static-edition mode."""
     nb = nbformat.read(path, as_version=4)
-    os.environ["KIT_STATIC_EDITION"] = "1"  # inherited by the kernel nbclient starts
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    # The switch goes to this kernel alone, never into os.environ: a test process that builds the edition
+    # must go on testing the live kit afterwards.
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute(env=static_kernel_env())
     return nb
+
+
+def static_kernel_env() -> dict:
+    """Return the environment of a kernel that builds the static edition: this process's, plus the static switch."""
+    return {**os.environ, "KIT_STATIC_EDITION": "1"}
 
 
 def plotly_to_html(nb: nbformat.NotebookNode) -> int:
