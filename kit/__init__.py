@@ -2,10 +2,11 @@
 
 One call, one result: ``kit.load("events")`` gives a table, ``kit.cite(ids)``
 its sources, ``kit.exercise(id)`` an exercise with instant feedback,
-``kit.notebooks()`` the course plan, ``kit.check_setup()`` a quick test that
+``kit.sources("01")`` a notebook's sources, ``kit.notebooks()`` the course plan, ``kit.check_setup()`` a quick test that
 widgets and charts work in this browser.
 """
 from .data import DataError, cite, load, tables
+from .sources import sources
 from .course import check_setup, glossary, notebooks
 from . import exercises
 from .exercises import exercise
@@ -32,10 +33,10 @@ from .exercises import export as export_answers, set_name
 
 __version__ = "0.1.0"
 
-# Show whole sentences in tables: the kit's tables hold titles and summaries, not numbers only.
-import pandas as _pd
+# In a notebook, show every table whole: wrapped text, lists as "a; b", gaps as "not confirmed" (kit.display).
+from .display import register_table_display as _register_tables
 
-_pd.set_option("display.max_colwidth", 160)
+_register_tables()
 
 # In a notebook, draw plotly figures without loading plotly's renderer machinery (see kit.widgets.plotly_bundle).
 from .widgets import register_fast_plotly_display as _register

@@ -195,12 +195,20 @@ def _dimensions(dimensions) -> list[str]:
 
 
 def _weights(weights) -> dict[str, float]:
-    """Return a weight for every criterion (1 where not given); raise DataError for impossible weights."""
+    """Return a weight for every criterion (1 where not given); raise DataError for impossible weights.
+
+    ``weights`` is a dict {criterion: weight}, or one criterion's name: only that criterion counts.
+    """
     out = {c: 1.0 for c in CRITERIA}
     if weights is None:
         return out
+    if isinstance(weights, str):
+        if weights not in CRITERIA:
+            raise DataError(f"unknown criterion {weights!r}; choose one of: {', '.join(CRITERIA)}")
+        return {c: float(c == weights) for c in CRITERIA}
     if not isinstance(weights, dict):
-        raise DataError(f"weights must be a dict such as {{'inclusiveness': 2}}, not {type(weights).__name__}; "
+        raise DataError(f"weights must be a dict such as {{'inclusiveness': 2}} or one criterion's name, "
+                        f"not {type(weights).__name__}; "
                         f"criteria: {', '.join(CRITERIA)}")
     for c, w in weights.items():
         if c not in CRITERIA:
@@ -267,8 +275,21 @@ def _frame_html(frame: pd.DataFrame) -> HTMLText:
                     f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
+DEFAULT_SHOWN = ("oewg_2021", "poa", "global_mechanism")
+
+
 def comparison_html(mechanisms=None, dimensions=None, max_mechanisms: int | None = None) -> HTMLText:
-    """Return the side-by-side table as HTML, each cell's source ids and confidence in small print under it."""
+    """Return the side-by-side table as HTML, each cell's source ids and confidence in small print under it.
+
+    With no ``mechanisms``: the three designs of the widget's default view, and the other four one click away
+    (a folded block under the table).
+    """
+    if mechanisms is None:
+        rest = [m for m in MECHANISMS if m not in DEFAULT_SHOWN]
+        names = ", ".join(_name(m) for m in rest)
+        return HTMLText(comparison_html(DEFAULT_SHOWN, dimensions, max_mechanisms)
+                        + f'<details class="kit-more"><summary><b>Show the other {len(rest)} designs</b> ({html.escape(names)})'
+                        f"</summary>{comparison_html(rest, dimensions)}</details>")
     ms, ds = _mechanisms(mechanisms, max_mechanisms), _dimensions(dimensions)
     feats = _tables()["features"]
     head = "".join(f'<th style="text-align:left;border-bottom:2px solid #444;padding:4px">{html.escape(_name(m))}</th>'
@@ -636,7 +657,7 @@ class MechanismComparison:
     _ipython_display_ = display_widget
 
 
-def compare_mechanisms(mechanisms=("oewg_2021", "poa", "global_mechanism"), dimensions=None,
+def compare_mechanisms(mechanisms=DEFAULT_SHOWN, dimensions=None,
                        weights=None) -> MechanismComparison:
     """Return the comparison widget (two or three mechanisms, chosen dimensions, weight sliders)."""
     return MechanismComparison(mechanisms, dimensions, weights)

@@ -267,10 +267,15 @@ def validate_all() -> list[str]:
 
 
 class Citation:
-    """A formatted list of sources; shows as a numbered list in a notebook."""
+    """A formatted list of sources; shows as one folded, numbered list in a notebook (click to open)."""
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[dict], title: str = "Sources"):
         self.rows = rows
+        self.title = title
+
+    def titled(self, title: str) -> "Citation":
+        """Return the same sources under another heading (e.g. "Sources of notebook 01")."""
+        return Citation(self.rows, title)
 
     @staticmethod
     def _parts(r) -> list[str]:
@@ -289,15 +294,21 @@ class Citation:
     def __len__(self) -> int:
         return len(self.rows)
 
+    @property
+    def ids(self) -> list[str]:
+        """The source ids, in order."""
+        return [r["source_id"] for r in self.rows]
+
     def _repr_html_(self) -> str:
         items = "".join(
             f'<li>{html.escape(". ".join(self._parts(r)))}. '
             f'<a href="{html.escape(r["url"], quote=True)}" target="_blank" rel="noopener">{html.escape(r["url"])}</a></li>'
             for r in self.rows)
-        return f'<div class="kit-sources"><strong>Sources</strong><ol>{items}</ol></div>'
+        return (f'<details class="kit-sources"><summary><strong>{html.escape(self.title)} ({len(self.rows)})</strong>'
+                f" · click to open</summary><ol>{items}</ol></details>")
 
     def _repr_markdown_(self) -> str:
-        return "**Sources**\n\n" + "\n".join(
+        return f"**{self.title} ({len(self.rows)})**\n\n" + "\n".join(
             f"{i}. {'. '.join(self._parts(r))}. <{r['url']}>" for i, r in enumerate(self.rows, 1))
 
 

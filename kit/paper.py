@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import data as _data
 from .data import DataError, load, rows
+from .display import frame_html
 from .style import OKABE_ITO, apply_layout
 from .widgets import FigureArea, display_widget
 
@@ -38,7 +39,7 @@ def _check_paragraph(paragraph):
     """Return ``paragraph`` as an int 1-12 (or None for all); raise DataError naming the valid choices."""
     if paragraph is None or (isinstance(paragraph, str) and paragraph.strip().lower() in ("", "all")):
         return None
-    if isinstance(paragraph, str) and paragraph.strip().lstrip("¶").isdigit():
+    if isinstance(paragraph, str) and paragraph.strip().lstrip("¶").isdecimal():
         paragraph = int(paragraph.strip().lstrip("¶"))
     if isinstance(paragraph, bool) or not isinstance(paragraph, int) or paragraph not in PARAGRAPHS:
         raise DataError(f"unknown paragraph {paragraph!r}; choose a whole number from 1 to 12 (¶1-¶12), or None for all")
@@ -109,27 +110,13 @@ def paper_context() -> pd.DataFrame:
 
 
 class ReadingTable:
-    """A table shown in full, left-aligned and escaped (pandas cuts long text); ``.frame`` is the DataFrame."""
+    """A table shown in full, left-aligned and escaped, gaps as "not confirmed"; ``.frame`` is the DataFrame."""
 
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
 
-    @staticmethod
-    def _cell(value) -> str:
-        if isinstance(value, (list, tuple)):
-            return html.escape("; ".join(map(str, value)))
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return ""
-        return html.escape(str(value))
-
     def _repr_html_(self) -> str:
-        head = "".join(f"<th style='text-align:left;padding:4px 8px'>{html.escape(str(c))}</th>"
-                       for c in self.frame.columns)
-        rows = "".join("<tr>" + "".join(f"<td style='text-align:left;vertical-align:top;padding:4px 8px'>"
-                                        f"{self._cell(v)}</td>" for v in row) + "</tr>"
-                       for row in self.frame.itertuples(index=False))
-        return (f"<table class='kit-reading-table' style='border-collapse:collapse'><thead><tr>{head}</tr></thead>"
-                f"<tbody>{rows}</tbody></table>")
+        return frame_html(self.frame, index=False)
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)
@@ -190,8 +177,9 @@ def claim_card_html(claim_id) -> str:
     colour = TYPE_COLOURS[r["claim_type"]]
     docs = r["documents_cited"]
     docs_html = "; ".join(document_links(d) for d in docs) if docs else "<i>none named in this paragraph</i>"
-    rows = [("In our words", _e(r["claim"])),
-            ("The paper says", f"“{_e(r['quote'])}” (¶{int(r['paragraph'])})"),
+    # the paper's own words first, then our paraphrase: notebook 01 asks students to read them in this order
+    rows = [("The paper says", f"“{_e(r['quote'])}” (¶{int(r['paragraph'])})"),
+            ("In our words", _e(r["claim"])),
             ("Documents it cites", docs_html),
             ("What the record shows", _e(r["record"])),
             ("Strongest support", _e(r["support"])),

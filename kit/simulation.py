@@ -255,7 +255,37 @@ def consensus(choices, options: pd.DataFrame | None = None, delegation_ids=None)
                 blocked.setdefault(d, []).append(opt)
     can = [d for d in delegation_ids if d not in blocked]
     cannot = {d: blocked[d] for d in delegation_ids if d in blocked}
-    return {"consensus": not cannot, "can_accept": can, "cannot_accept": cannot}
+    return Verdict({"consensus": not cannot, "can_accept": can, "cannot_accept": cannot})
+
+
+class Verdict(dict):
+    """The verdict on a package: a dict (``consensus``, ``can_accept``, ``cannot_accept``) that reads as a sentence."""
+
+    @staticmethod
+    def _names(ids, table, id_column, name_column) -> list[str]:
+        try:
+            frame = table()
+            names = dict(zip(frame[id_column], frame[name_column]))
+        except DataError:
+            names = {}
+        return [names.get(i, i) for i in ids]
+
+    def sentence(self) -> str:
+        total = len(self["can_accept"]) + len(self["cannot_accept"])
+        if self["consensus"]:
+            return f"Consensus: yes. All {total} delegations can accept the package."
+        who = "; ".join(
+            f"{name} (cannot accept: {' / '.join(self._names(opts, design_options, 'option_id', 'label'))})"
+            for name, opts in zip(self._names(self["cannot_accept"], delegations, "delegation_id", "name"),
+                                  self["cannot_accept"].values()))
+        return (f"Consensus: no. {len(self['can_accept'])} of {total} delegations can accept the package; "
+                f"{len(self['cannot_accept'])} cannot: {who}.")
+
+    def __repr__(self) -> str:
+        return self.sentence()
+
+    def _repr_html_(self) -> str:
+        return f"<p class='kit-verdict'><b>{html.escape(self.sentence())}</b></p>"
 
 
 def package_table(choices) -> pd.DataFrame:

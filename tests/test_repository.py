@@ -40,6 +40,30 @@ def test_notebook_follows_the_template(path):
         assert heading in text, f"{path.name}: the template's '{heading}' part is missing"
 
 
+MAX_CODE_LINE = 120
+
+
+@pytest.mark.parametrize("path", _tracked_or_present_notebooks(), ids=lambda p: p.name)
+def test_code_cells_are_short_kit_calls(path):
+    """A student who has never coded reads each code cell: at most two short lines (sources: kit.sources("01"))."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        lines = "".join(cell["source"]).splitlines()
+        assert len(lines) <= 2 and all(len(line) <= MAX_CODE_LINE for line in lines), \
+            f"{path.name}: cell {cell.get('id')} is not one short kit call: {''.join(cell['source'])[:200]!r}"
+
+
+@pytest.mark.parametrize("path", [p for p in _tracked_or_present_notebooks() if p.parent.name == "notebooks"
+                                  and not p.name.startswith("00")], ids=lambda p: p.name)
+def test_notebook_ends_with_its_folded_sources(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    last = [c for c in nb["cells"] if c["cell_type"] == "code"][-1]
+    assert "".join(last["source"]).strip() == f'kit.sources("{path.name[:2]}")', \
+        f"{path.name}: the last code cell should be kit.sources(\"{path.name[:2]}\")"
+
+
 def _local_links(markdown: str) -> list[str]:
     links = re.findall(r"\]\(([^)\s]+)\)", markdown)
     return [link for link in links if not re.match(r"^[a-z]+:", link) and not link.startswith("#")]
