@@ -2,7 +2,9 @@
 
 ``timeline_events(events, ...)`` returns the rows a filter keeps; ``timeline_figure(events, ...)`` draws them
 (bodies with a duration as spans, one-day events as markers, partial dates shown as open markers whose hover
-gives the date as written); ``TimelineExplorer`` wires controls to these two builders.
+gives the date as written; markers too close to hover apart are stacked in sub-rows of their lane, and the legend
+names each marker shape); ``event_details(events, id)`` shows one event as a card; ``TimelineExplorer`` wires
+controls to these builders.
 """
 from __future__ import annotations
 
@@ -12,12 +14,13 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .data import DataError, cite, load
+from .data import DataError, _suggest, cite, load
+from .display import cell_text, is_missing
 from .style import OKABE_ITO, TRACK_COLOURS, TRACK_LABELS, apply_layout
 from .widgets import FigureArea, display_widget
 
 __all__ = ["TRACKS", "KINDS", "PERIODS", "PAPER_EVENT", "timeline_events", "timeline_figure", "event_details",
-           "event_sources", "styled_figure", "TimelineExplorer", "timeline"]
+           "event_sources", "EventDetails", "styled_figure", "TimelineExplorer", "timeline"]
 
 # The lanes, top to bottom; "context" (related texts such as cybercrime) is available but not shown by default.
 TRACKS = ("ga_resolutions", "gge", "oewg", "poa", "russia_proposals", "global_mechanism", "context")
@@ -27,14 +30,33 @@ KINDS = ("body", "session", "report", "no_consensus", "resolution", "decision", 
 KIND_LABELS = {"body": "bodies (spans)", "session": "sessions", "report": "reports", "no_consensus": "no consensus",
                "resolution": "resolutions", "decision": "decisions", "proposal": "proposals",
                "consultation": "consultations", "launch": "launches", "statement": "statements", "other": "other"}
-# Marker shape per kind (filled = exact day known, open = only the month or year known).
+KIND_NAMES = {"body": "body", "session": "session", "report": "report", "no_consensus": "no consensus",
+              "resolution": "resolution", "decision": "decision", "proposal": "proposal",
+              "consultation": "consultation", "launch": "launch", "statement": "statement", "other": "other event"}
+# Marker shape per kind, fixed: an event's marker depends on its own kind and date precision only (filled = exact
+# day known, open = only the month or year known). Bodies are always drawn as bars.
 KIND_SYMBOLS = {"session": "triangle-up", "report": "diamond", "no_consensus": "x", "resolution": "circle",
                 "decision": "square", "proposal": "star", "consultation": "hexagon", "launch": "triangle-right",
                 "statement": "star", "other": "pentagon", "body": "circle"}
+# The shape as the legend and the event card name it.
+SHAPE_NAMES = {"triangle-up": "triangle", "diamond": "diamond", "x": "cross ✕", "circle": "circle",
+               "square": "square", "star": "star", "hexagon": "hexagon", "triangle-right": "sideways triangle",
+               "pentagon": "pentagon"}
 PERIODS = {"all": "Everything", "before": "What had happened by then", "after": "What happened next"}
 PAPER_EVENT = "ru_poa_position_paper_2023"
 YEAR_MIN, YEAR_MAX = 1998, 2026
 SPAN_MIN_DAYS = 45  # things that last less than this are drawn as a marker at their start
+
+# Geometry of the chart, in screen pixels. Markers of one lane closer than MIN_GAP_PX go into sub-rows ROW_PX apart,
+# so that each can be hovered. Distances along the dates are measured on a plot PLOT_WIDTH_PX wide, the narrowest
+# the kit is read at (the static HTML edition's 50em page, less the lane labels); a wider plot, or a zoom in the
+# browser, only spreads markers further. The sub-rows are computed for each view, so a zoomed view needs fewer.
+MARKER_SIZE = 11
+MIN_GAP_PX = 14
+PLOT_WIDTH_PX = 520
+ROW_PX = 16
+PAD_DAYS = 60  # the x axis shows this many days either side of the chosen years
+LEGEND_GREY = "#555555"
 
 
 def _period_end(dates: pd.Series, precision: pd.Series) -> pd.Series:
@@ -104,6 +126,7 @@ class _Arrays:
         self.year = ev["start"].dt.year.to_numpy()
         self.iso_start = np.array([d.isoformat() for d in ev["start"]], dtype=object)
         self.iso_mid = np.array([d.isoformat() for d in ev["mid"]], dtype=object)
+        self.mid_days = (ev["mid"].to_numpy() - np.datetime64("1970-01-01")) / np.timedelta64(1, "D")
         self.symbol = np.array([KIND_SYMBOLS[k] + ("" if p == "day" else "-open")
                                 for k, p in zip(self.kind, self.precision)], dtype=object)
 
@@ -152,10 +175,11 @@ def _year_range(years) -> tuple[int, int]:
 
 
 def _paper_year(ev: pd.DataFrame) -> int:
-    row = ev[ev["event_id"] == PAPER_EVENT]
-    if row.empty:
+    a = _arrays(ev)  # looked up once per table: a pandas filter here cost a millisecond on every redraw
+    pos = np.flatnonzero(a.event_id == PAPER_EVENT)
+    if not len(pos):
         raise DataError(f"the events table has no row {PAPER_EVENT!r} (the date of the paper)")
-    return int(row["start"].iloc[0].year)
+    return int(a.year[pos[0]])
 
 
 def _window(ev: pd.DataFrame, years, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -264,44 +288,127 @@ def timeline_figure(events: pd.DataFrame, tracks=None, years=(2010, 2025), kinds
     return _draw_timeline(ev, view, period, highlight, show_paper)
 
 
+def _sub_rows(x_days: np.ndarray, event_ids: np.ndarray, gap_days: float) -> np.ndarray:
+    """Return the sub-row (0, 1, …) of each marker of one lane: no two markers of a sub-row are closer than gap_days.
+
+    Markers are taken in date order (then by id, so the result never depends on the order of the rows); each goes
+    into the first sub-row whose last marker is far enough back. This uses as few sub-rows as possible.
+    """
+    rows = np.zeros(len(x_days), dtype=int)
+    last: list[float] = []
+    for i in np.lexsort((event_ids, x_days)):
+        x = x_days[i]
+        for r, seen in enumerate(last):
+            if x - seen >= gap_days:
+                break
+        else:
+            r = len(last)
+            last.append(x)
+        rows[i], last[r] = r, x
+    return rows
+
+
+def _legend_entries(kinds_shown: list, spans_shown: bool, fill_shown: tuple) -> list:
+    """Return legend-only traces that explain the marks: bars, each marker shape shown, filled and open.
+
+    They draw nothing; each names its shape ("diamond: report"), so the legend never depends on which events the
+    view holds first (plotly draws a trace's legend symbol from its first point).
+    """
+    def entry(name, symbol, size=MARKER_SIZE, opacity=1.0):
+        return dict(type="scatter", mode="markers", x=[None], y=[None], name=name, showlegend=True,
+                    marker={"symbol": symbol, "size": size, "color": LEGEND_GREY, "opacity": opacity,
+                            "line": {"color": LEGEND_GREY, "width": 2}},
+                    meta={"kit_role": "legend"})
+
+    out = []
+    if spans_shown:
+        out.append(dict(entry("bar: a body, or a series of meetings", "square", 14, 0.55),
+                        meta={"kit_role": "legend", "kinds": ["body"], "shape": "bar"}))
+    by_symbol: dict = {}
+    for kind in kinds_shown:
+        by_symbol.setdefault(KIND_SYMBOLS[kind], []).append(kind)
+    for symbol, kinds in by_symbol.items():
+        name = f"{SHAPE_NAMES[symbol]}: {' or '.join(KIND_NAMES[k] for k in kinds)}"
+        out.append(dict(entry(name, symbol), meta={"kit_role": "legend", "kinds": kinds, "shape": SHAPE_NAMES[symbol]}))
+    exact, partial = fill_shown
+    if exact:
+        out.append(dict(entry("filled: exact day known", "circle"), meta={"kit_role": "legend", "fill": "filled"}))
+    if partial:
+        out.append(dict(entry("open: only the month or year known", "circle-open"),
+                        meta={"kit_role": "legend", "fill": "open"}))
+    return out
+
+
+def _legend_rows(names: list) -> int:
+    """Return about how many lines the horizontal legend takes at the narrowest plot (PLOT_WIDTH_PX)."""
+    if not names:
+        return 0
+    widths = [40 + 6 * len(n) for n in names]
+    if sum(widths) <= PLOT_WIDTH_PX:
+        return 1
+    columns = max(1, PLOT_WIDTH_PX // max(widths))  # plotly lines up a legend that wraps in equal columns
+    return -(-len(names) // columns)
+
+
 def _draw_timeline(ev, view, period, highlight, show_paper):
-    """Return the timeline figure of one filtered view (see ``timeline_figure``)."""
+    """Return the timeline figure of one filtered view (see ``timeline_figure``).
+
+    Lanes run top to bottom in the order of ``tracks``. A lane holds a band of bars (bodies) and, under it, as many
+    sub-rows of markers as its closest markers need (see ``_sub_rows``). The y axis counts sub-rows (ROW_PX each).
+    """
     idx, first, last, (start, end), tracks = view
     a = _arrays(ev)
     paper_year = _paper_year(ev) if (show_paper or period != "all") else None
-    lanes = {t: len(tracks) - 1 - i for i, t in enumerate(tracks)}  # first track on top
-    data = []
+    x0, x1 = start - pd.Timedelta(days=PAD_DAYS), end + pd.Timedelta(days=PAD_DAYS)
+    gap_days = MIN_GAP_PX / PLOT_WIDTH_PX * (x1 - x0).days
+    fade = paper_year is not None and period != "all"
+    data, lane_lines, tickvals = [], [], []
+    y_of = np.zeros(len(idx))
     track_of = a.track[idx]
     span_of = a.is_span[idx]
+    top = 0.0
     for track in tracks:
         in_track = track_of == track
-        if not in_track.any():
-            continue
-        colour = TRACK_COLOURS[track]
-        y0 = lanes[track]
         sp, pt = in_track & span_of, in_track & ~span_of
+        colour = TRACK_COLOURS[track]
+        y = top + 0.5
         if sp.any():
             rows = idx[sp]
+            y_span = y + 0.5
+            y_of[sp] = y_span
+            y += 1.2
             data.append(dict(
-                type="bar", orientation="h", name=TRACK_LABELS[track], legendgroup=track,
-                showlegend=not pt.any(),
+                type="bar", orientation="h", name=TRACK_LABELS[track], legendgroup=track, showlegend=False,
                 base=[pd.Timestamp(d).isoformat() for d in first[sp]],
                 x=((last[sp] - first[sp]) / np.timedelta64(1, "ms") + 86_400_000).tolist(),
-                y=[y0 + 0.2] * len(rows), width=0.28, marker={"color": colour, "opacity": 0.55},
+                y=[y_span] * len(rows), width=0.9, marker={"color": colour, "opacity": 0.55},
                 hovertext=a.hover[rows].tolist(), hovertemplate="%{hovertext}<extra></extra>",
                 customdata=a.event_id[rows].tolist(), meta={"kit_role": "spans", "track": track}))
+        n_rows = 0
         if pt.any():
             rows = idx[pt]
-            offsets = [(-0.12, 0.0, -0.24)[i % 3] for i in range(len(rows))]  # stagger neighbours
-            fade = paper_year is not None and period != "all"
+            sub = _sub_rows(a.mid_days[rows], a.event_id[rows], gap_days)
+            n_rows = int(sub.max()) + 1
+            ys = y + 0.5 + sub
+            y_of[pt] = ys
+            marker = {"color": colour, "size": MARKER_SIZE, "line": {"color": colour, "width": 2},
+                      "symbol": a.symbol[rows].tolist()}
+            if fade:
+                marker["opacity"] = np.where(a.year[rows] == paper_year, 0.45, 1.0).tolist()
             data.append(dict(
-                type="scatter", mode="markers", name=TRACK_LABELS[track], legendgroup=track,
-                x=a.iso_mid[rows].tolist(), y=[y0 + o for o in offsets],
-                marker={"color": colour, "size": 11, "line": {"color": colour, "width": 2},
-                        "symbol": a.symbol[rows].tolist(),
-                        "opacity": [0.45 if fade and y == paper_year else 1.0 for y in a.year[rows]]},
+                type="scatter", mode="markers", name=TRACK_LABELS[track], legendgroup=track, showlegend=False,
+                x=a.iso_mid[rows].tolist(), y=ys.tolist(), marker=marker,
                 hovertext=a.hover[rows].tolist(), hovertemplate="%{hovertext}<extra></extra>",
                 customdata=a.event_id[rows].tolist(), meta={"kit_role": "events", "track": track}))
+        bottom = max(y + n_rows + 0.5, top + 2.4)  # room for the lane's label even when it is empty
+        tickvals.append((top + bottom) / 2)
+        if top > 0:
+            lane_lines.append(top)
+        top = bottom
+    total = top
+    marks = idx[~span_of]
+    data.extend(_legend_entries([k for k in KINDS if k in set(a.kind[marks])], bool(span_of.any()),
+                                (bool((a.precision[marks] == "day").any()), bool((a.precision[marks] != "day").any()))))
     if highlight is not None and not isinstance(highlight, str):
         raise DataError(f"highlight takes one event id (text), e.g. 'a_res_77_37', not {type(highlight).__name__}")
     if highlight is not None:
@@ -311,22 +418,20 @@ def _draw_timeline(ev, view, period, highlight, show_paper):
                             f"{', '.join(a.event_id[idx])}")
         j = pos[0]
         row = idx[j]
-        if a.is_span[row]:
-            x, dy = pd.Timestamp(first[j] + (last[j] - first[j]) / 2), 0.2
-        else:
-            x, dy = pd.Timestamp(a.mid[row]), -0.12
-        data.append(dict(type="scatter", mode="markers", name="Selected event", x=[x.isoformat()],
-                         y=[lanes[a.track[row]] + dy],
+        x = pd.Timestamp(first[j] + (last[j] - first[j]) / 2) if a.is_span[row] else pd.Timestamp(a.mid[row])
+        data.append(dict(type="scatter", mode="markers", name="Selected event", x=[x.isoformat()], y=[y_of[j]],
                          marker={"symbol": "circle-open", "size": 26, "color": OKABE_ITO["black"],
                                  "line": {"width": 3}},
                          hoverinfo="skip", meta={"kit_role": "highlight", "event_id": highlight}))
-    shapes, annotations = [], []
+    shapes = [dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=y, y1=y, layer="below",
+                   line={"color": "#C9CED8", "width": 1}) for y in lane_lines]
+    annotations = []
     if paper_year is not None and show_paper:
         p0, p1 = pd.Timestamp(paper_year, 1, 1), pd.Timestamp(paper_year, 12, 31)
         if p1 >= start and p0 <= end:
             shapes.append(dict(type="rect", xref="x", yref="paper", x0=p0.isoformat(), x1=p1.isoformat(),
                                y0=0, y1=1, fillcolor=OKABE_ITO["yellow"], opacity=0.3, line={"width": 0},
-                               layer="below"))
+                               layer="below", name="paper year"))
             # keep the label inside the chart when the band sits at one edge of the window
             if p1 >= end - pd.Timedelta(days=400):
                 x, anchor = p1, "right"
@@ -342,43 +447,128 @@ def _draw_timeline(ev, view, period, highlight, show_paper):
              "after": f"What happened after the paper ({start.year}–{end.year})"}[period]
     if not len(idx):
         title += ": no events match this filter"
-    height = 200 + 62 * len(tracks)
+    plot_px = round(total * ROW_PX)
+    total = plot_px / ROW_PX  # one sub-row is exactly ROW_PX on screen
+    names = [t["name"] for t in data if t.get("showlegend", True) and t["meta"]["kit_role"] in ("legend", "highlight")]
+    legend_top = 62  # px under the plot: below the dates and the axis title
+    margin_b = legend_top + 22 * _legend_rows(names) + 16
+    top_px = 80
     return styled_figure(
         data, title, x_title="Date (open markers: only the month or year is known)", y_title="Track",
-        height=height,
-        yaxis={"tickvals": [lanes[t] for t in tracks], "ticktext": [TRACK_LABELS[t] for t in tracks],
-               "range": [-0.6, len(tracks) - 0.4], "zeroline": False, "fixedrange": True},
-        xaxis={"type": "date", "range": [(start - pd.Timedelta(days=60)).isoformat(),
-                                         (end + pd.Timedelta(days=60)).isoformat()]},
+        height=top_px + plot_px + margin_b,
+        yaxis={"tickvals": tickvals, "ticktext": [TRACK_LABELS[t] for t in tracks], "range": [total, 0],
+               "zeroline": False, "fixedrange": True, "showgrid": False},
+        xaxis={"type": "date", "range": [x0.isoformat(), x1.isoformat()]},
         barmode="overlay", shapes=shapes, annotations=annotations, hovermode="closest",
-        legend={"orientation": "h", "y": -62 / (height - 210), "yanchor": "top", "x": 0, "title": {"text": ""}},
-        margin={"l": 10, "r": 10, "t": 80, "b": 130})
+        legend={"orientation": "h", "y": -legend_top / plot_px, "yanchor": "top", "x": 0, "title": {"text": ""},
+                "itemclick": False, "itemdoubleclick": False, "traceorder": "normal"},
+        margin={"l": 10, "r": 10, "t": top_px, "b": margin_b},
+        meta={"kit_geometry": {"plot_width_px": PLOT_WIDTH_PX, "row_px": ROW_PX, "min_gap_px": MIN_GAP_PX,
+                               "marker_size": MARKER_SIZE}})
 
 
-def event_details(events: pd.DataFrame, event_id: str) -> pd.Series:
-    """Return one event's row (date as written, track, kind, title, symbol, summary, confidence, source ids)."""
+# ---------------------------------------------------------------------------- one event, as a card
+
+def _text(value) -> str:
+    """Return one field as a student reads it: lists joined by '; ', a gap as 'not confirmed' (kit.display)."""
+    return cell_text(value)
+
+
+class EventDetails:
+    """One event as a card: title, date as written, track, kind, UN symbol, whole summary, confidence, sources.
+
+    It shows as a card in a notebook. For code, ``.row`` is the data (a pandas Series: event_id, title, track, kind,
+    symbol, summary, confidence, source_ids, when, date_label, end_date_label) and ``details["when"]`` reads one
+    field; ``.sources`` is the formatted list of sources (kit.cite).
+    """
+
+    FIELDS = ("event_id", "title", "track", "kind", "symbol", "summary", "confidence", "source_ids", "when",
+              "date_label", "end_date_label")
+
+    def __init__(self, row: pd.Series, marker: str):
+        self.row = row
+        self.marker = marker
+
+    def __getitem__(self, key):
+        return self.row[key]
+
+    def keys(self) -> list:
+        return list(self.row.index)
+
+    def to_dict(self) -> dict:
+        """Return the event's fields as a plain dict (gaps as None)."""
+        return {k: (None if is_missing(v) else v) for k, v in self.row.items()}
+
+    @property
+    def sources(self):
+        """The event's sources, formatted (kit.cite)."""
+        return cite(self.row["source_ids"])
+
+    def _lines(self) -> list:
+        r = self.row
+        return [("Date", _text(r["when"])), ("Track", TRACK_LABELS.get(r["track"], _text(r["track"]))),
+                ("Kind", KIND_NAMES.get(r["kind"], _text(r["kind"]))), ("On the chart", self.marker),
+                ("UN symbol", _text(r["symbol"])), ("Summary", _text(r["summary"])),
+                ("Confidence", _text(r["confidence"])), ("Source ids", _text(list(r["source_ids"])))]
+
+    def __repr__(self) -> str:
+        return "\n".join([f"{_text(self.row['title'])} ({self.row['event_id']})"] +
+                         [f"{k}: {v}" for k, v in self._lines()])
+
+    def _repr_html_(self) -> str:
+        r = self.row
+        cell = "text-align:left;vertical-align:top;padding:3px 8px"
+        rows = "".join(f"<tr><th style='{cell};width:8em'>{html.escape(k)}</th>"
+                       f"<td style='{cell};white-space:normal'>{html.escape(v)}</td></tr>"
+                       for k, v in self._lines() if k != "Source ids")
+        sources = self.sources.rows
+        items = "".join(
+            f"<li>{html.escape('. '.join(_text(s.get(k)) for k in ('title', 'publisher', 'symbol', 'date') if s.get(k)))}. "
+            f"<a href=\"{html.escape(str(s['url']), quote=True)}\" target=\"_blank\" rel=\"noopener\">"
+            f"{html.escape(str(s['url']))}</a></li>" for s in sources)
+        listing = (f"<details open><summary><b>Sources ({len(sources)})</b></summary><ol style='margin:2px 0'>"
+                   f"{items}</ol></details>" if sources else "<p><b>Sources:</b> none listed</p>")
+        colour = TRACK_COLOURS.get(r["track"], OKABE_ITO["grey"])
+        return (f"<div class='kit-event' data-event='{html.escape(str(r['event_id']), quote=True)}' "
+                f"style='border-left:6px solid {colour};padding:4px 10px;margin:8px 0'>"
+                f"<p style='margin:2px 0'><b>{html.escape(_text(r['title']))}</b> "
+                f"<code>{html.escape(str(r['event_id']))}</code></p><table>{rows}</table>{listing}</div>")
+
+
+def _marker_text(row) -> str:
+    """Return how the chart draws an event, in words ("open diamond (only the month is known)")."""
+    if row["is_span"]:
+        return "a bar in its lane's colour, from start to end"
+    shape = SHAPE_NAMES[KIND_SYMBOLS[row["kind"]]]
+    if row["date_precision"] == "day":
+        return f"filled {shape}"
+    return f"open {shape} (only the {row['date_precision']} is known)"
+
+
+def event_details(events: pd.DataFrame, event_id: str) -> EventDetails:
+    """Return one event as a card (title, date as written, track, kind, symbol, summary, confidence, sources).
+
+    ``kit.event_details(events, "a_res_73_27")`` shows the card; ``.row`` holds the data as a pandas Series.
+    """
     ev = _prepared(events)
-    if not isinstance(event_id, str) or event_id not in set(ev["event_id"]):
-        raise DataError(f"unknown event {event_id!r}; kit.load('events')['event_id'] lists the valid ids")
-    row = ev[ev["event_id"] == event_id].iloc[0]
-    out = row[["event_id", "title", "track", "kind", "symbol", "summary", "confidence", "source_ids"]].copy()
-    out["when"] = row["when"]
-    return out
+    ids = ev["event_id"]
+    if not isinstance(event_id, str) or not (ids == event_id).any():
+        hint = _suggest(event_id, ids) if isinstance(event_id, str) else ""
+        raise DataError(f"unknown event {event_id!r}{hint}; kit.load('events')['event_id'] lists the valid ids, "
+                        f"e.g. {', '.join(ids.iloc[:3])}")
+    row = ev[ids == event_id].iloc[0]
+    out = row[[c for c in EventDetails.FIELDS if c in row.index]].copy()
+    out.name = event_id
+    return EventDetails(out, _marker_text(row))
 
 
 def event_sources(events: pd.DataFrame, event_id: str):
     """Return the formatted sources (kit.cite) of one event."""
-    return cite(event_details(events, event_id)["source_ids"])
+    return event_details(events, event_id).sources
 
 
 def _details_html(events: pd.DataFrame, event_id: str) -> str:
-    d = event_details(events, event_id)
-    symbol = "" if pd.isna(d["symbol"]) else f" · <b>Symbol:</b> {html.escape(str(d['symbol']))}"
-    return (f'<div style="border-left:4px solid {TRACK_COLOURS[d["track"]]};padding:4px 10px">'
-            f"<b>{html.escape(str(d['title']))}</b><br><b>Date:</b> {html.escape(d['when'])}{symbol}"
-            f" · <b>Track:</b> {html.escape(TRACK_LABELS[d['track']])} · <b>Kind:</b> {html.escape(str(d['kind']))}"
-            f"<p>{html.escape(str(d['summary']))}</p><p><i>Confidence: {html.escape(str(d['confidence']))}</i></p>"
-            f"{cite(d['source_ids'])._repr_html_()}</div>")
+    return event_details(events, event_id)._repr_html_()
 
 
 class TimelineExplorer:

@@ -1,4 +1,8 @@
 """The timeline: which events a filter keeps, what the figure draws, and the explorer widget driven by its controls."""
+import html
+import itertools
+import math
+import re
 import statistics
 import time
 
@@ -9,7 +13,8 @@ from hypothesis import strategies as st
 
 import kit
 from kit.data import DataError
-from kit.timeline import (KINDS, PAPER_EVENT, TRACKS, TimelineExplorer, event_details, event_sources,
+from kit.timeline import (KIND_NAMES, KIND_SYMBOLS, KINDS, MIN_GAP_PX, PAPER_EVENT, PLOT_WIDTH_PX, ROW_PX,
+                          SHAPE_NAMES, TRACKS, EventDetails, TimelineExplorer, event_details, event_sources,
                           timeline_events, timeline_figure)
 
 
@@ -110,8 +115,8 @@ def test_spans_are_clipped_to_the_window(events):
 def test_paper_year_is_marked_and_can_be_hidden(events):
     fig = timeline_figure(events)
     assert any("Russia's paper (2023)" in a.text for a in fig.layout.annotations)
-    assert len(fig.layout.shapes) == 1
-    assert not timeline_figure(events, show_paper=False).layout.shapes
+    assert len([s for s in fig.layout.shapes if s.type == "rect"]) == 1
+    assert not [s for s in timeline_figure(events, show_paper=False).layout.shapes if s.type == "rect"]
 
 
 def test_highlight_adds_a_ring_and_rejects_hidden_events(events):
@@ -159,8 +164,144 @@ def test_wrong_table_and_unknown_event_raise_clear_errors(events):
 
 def test_event_details_and_sources(events):
     d = event_details(events, "a_res_70_237")
+    assert isinstance(d, EventDetails) and isinstance(d.row, pd.Series)
     assert d["when"] == "2015-12 (only the month is known)" and d["symbol"] == "A/RES/70/237"
+    assert d.row["title"] == events.set_index("event_id").loc["a_res_70_237", "title"]
     assert len(event_sources(events, "a_res_70_237")) == len(d["source_ids"])
+
+
+_RAW = re.compile(r"<NA>|\bnan\b|\bNaN\b|\bNone\b|\bNaT\b")
+
+
+@pytest.mark.parametrize("event_id", ["a_res_53_70", "a_res_73_27", "oewg2_session3", "gge_2016_2017_no_consensus",
+                                      "oewg_2021_2025", PAPER_EVENT])
+def test_event_details_shows_a_readable_card(events, event_id):
+    d = event_details(events, event_id)
+    row = events.set_index("event_id").loc[event_id]
+    card, text = d._repr_html_(), repr(d)
+    for shown in (card, text):
+        assert not _RAW.search(shown), _RAW.search(shown)
+    assert html.escape(row["title"]) in card and html.escape(row["summary"]) in card  # whole summary, not cut
+    assert row["summary"] in text and "…" not in card
+    assert html.escape(row["date_label"]) in card and "Confidence" in card and row["confidence"] in card
+    assert html.escape(kit.style.TRACK_LABELS[row["track"]]) in card
+    if pd.isna(row["symbol"]):
+        assert "not confirmed" in card and "not confirmed" in text
+    else:
+        assert row["symbol"] in card
+    sources = event_sources(events, event_id)
+    assert f"Sources ({len(sources)})" in card
+    for src in sources.rows:
+        assert f'href="{html.escape(src["url"], quote=True)}"' in card
+    assert "; ".join(row["source_ids"]) in text
+
+
+def test_every_event_card_is_free_of_raw_gaps(events):
+    for event_id in events["event_id"]:
+        d = event_details(events, event_id)
+        assert not _RAW.search(d._repr_html_()) and not _RAW.search(repr(d)), event_id
+
+
+def test_event_details_rejects_a_bad_id_naming_valid_ids(events):
+    with pytest.raises(DataError, match=r"unknown event 'a_res_73_28' \(did you mean .*'a_res_73_27'"):
+        event_details(events, "a_res_73_28")
+    with pytest.raises(DataError, match="lists the valid ids"):
+        event_details(events, 42)
+
+
+# ---------------------------------------------------------------- markers apart, legend, symbols that never move
+
+def _markers_on_screen(fig):
+    """Return {track: [(event_id, x px, y px)]}: where each marker sits, at the narrowest plot the kit promises."""
+    lay = fig.layout
+    x0, x1 = (pd.Timestamp(v) for v in lay.xaxis.range)
+    plot_height = lay.height - lay.margin.t - lay.margin.b
+    y_px = plot_height / abs(lay.yaxis.range[1] - lay.yaxis.range[0])
+    out = {}
+    for t in fig.data:
+        if (t.meta or {}).get("kit_role") == "events":
+            out[t.meta["track"]] = [(e, (pd.Timestamp(x) - x0) / (x1 - x0) * PLOT_WIDTH_PX, y * y_px)
+                                    for e, x, y in zip(t.customdata, t.x, t.y)]
+    return out
+
+
+@pytest.mark.parametrize("kwargs", [dict(), dict(years=(2019, 2022)), dict(years=(1998, 2025)),
+                                    dict(years=(2021, 2025), tracks=["oewg"]), dict(period="before"),
+                                    dict(period="after", tracks=["context", "oewg"])])
+def test_no_two_markers_of_a_lane_overlap_on_screen(events, kwargs):
+    fig = timeline_figure(events, **kwargs)
+    close_in_time = 0
+    for track, marks in _markers_on_screen(fig).items():
+        for (e1, x1, y1), (e2, x2, y2) in itertools.combinations(marks, 2):
+            assert math.hypot(x1 - x2, y1 - y2) >= MIN_GAP_PX - 1e-6, (track, e1, e2)
+            close_in_time += abs(x1 - x2) < MIN_GAP_PX
+    if not kwargs:
+        assert close_in_time >= 10  # the default view does need sub-rows (e.g. the OEWG in March 2021)
+    lay = fig.layout  # the margins are set so that one sub-row is ROW_PX high on screen
+    assert (lay.height - lay.margin.t - lay.margin.b) / abs(lay.yaxis.range[0] - lay.yaxis.range[1]) == \
+        pytest.approx(ROW_PX)
+
+
+def test_sub_rows_do_not_depend_on_the_order_of_the_table(events):
+    shuffled = events.sample(frac=1, random_state=3).reset_index(drop=True)
+    a, b = _markers_on_screen(timeline_figure(events)), _markers_on_screen(timeline_figure(shuffled))
+    assert {t: sorted(m) for t, m in a.items()} == {t: sorted(m) for t, m in b.items()}
+
+
+def test_a_zoomed_view_needs_no_more_sub_rows(events):
+    def rows(fig, track):
+        return len({y for t in fig.data if (t.meta or {}).get("track") == track and t.meta["kit_role"] == "events"
+                    for y in t.y})
+    assert rows(timeline_figure(events, years=(2023, 2025)), "oewg") < rows(timeline_figure(events), "oewg")
+
+
+def _legend(fig):
+    """Return [(name, symbol)] of the legend: plotly draws an entry with the symbol of its trace's first point."""
+    out = []
+    for t in fig.data:
+        if t.showlegend is False:
+            continue
+        symbol = t.marker.symbol
+        out.append((t.name, symbol[0] if isinstance(symbol, (list, tuple)) else symbol))
+    return out
+
+
+def test_the_legend_names_the_shape_of_every_kind_and_open_or_filled(events):
+    legend = _legend(timeline_figure(events))
+    for kind in events["kind"].unique():
+        if kind == "body":
+            assert any(n.startswith("bar:") and "body" in n for n, _ in legend), legend
+            continue
+        symbol = KIND_SYMBOLS[kind]
+        hits = [(n, s) for n, s in legend if KIND_NAMES[kind] in n and n.startswith(SHAPE_NAMES[symbol] + ":")]
+        assert hits and all(s == symbol for _, s in hits), (kind, legend)
+    assert ("filled: exact day known", "circle") in legend
+    assert ("open: only the month or year known", "circle-open") in legend
+
+
+VIEWS = [dict(years=(2019, 2022)), dict(years=(2016, 2020)), dict(years=(2017, 2021), tracks=["gge", "oewg"]),
+         dict(tracks=["gge"]), dict(kinds=["report", "no_consensus"]), dict(period="after"),
+         dict(years=(1998, 2009)), dict(tracks=["context"], years=(2018, 2019))]
+
+
+@pytest.mark.parametrize("kwargs", VIEWS, ids=str)
+def test_an_events_symbol_and_the_legend_never_depend_on_the_view(events, kwargs):
+    def symbols(fig):
+        return {e: s for t in fig.data if (t.meta or {}).get("kit_role") == "events"
+                for e, s in zip(t.customdata, t.marker.symbol)}
+    full = symbols(timeline_figure(events, tracks=list(TRACKS), years=(1998, 2026)))
+    zoomed = symbols(timeline_figure(events, **kwargs))
+    assert zoomed and all(full[e] == s for e, s in zoomed.items())
+    by_id = events.set_index("event_id")
+    for e, s in zoomed.items():
+        open_ = by_id.loc[e, "date_precision"] != "day"
+        assert s == KIND_SYMBOLS[by_id.loc[e, "kind"]] + ("-open" if open_ else "")
+    # No legend entry takes its symbol from whichever event comes first: the ✕ means "no consensus", nothing else.
+    for name, symbol in _legend(timeline_figure(events, **kwargs)):
+        if name == "Selected event":
+            continue
+        assert (symbol in ("x", "x-open")) == ("no consensus" in name), (name, symbol)
+        assert name.split(":")[0] in {"bar", "filled", "open", *SHAPE_NAMES.values()}, name
 
 
 @settings(max_examples=60, deadline=None)
