@@ -1,21 +1,40 @@
 """The student's answers file: every answer saved as it is given, never lost.
 
-Writes are atomic (a temporary file, then a rename) and happen under a lock, so
-two notebooks saving at the same moment both keep their answers. A file that
-cannot be read is moved aside (never overwritten) and the student is told.
+Writes are atomic (a temporary file, then a rename) and happen under an OS-level lock (``filelock``: ``fcntl`` or
+``msvcrt``, released by the operating system when the process dies), so two notebooks saving at the same moment both
+keep their answers and a crashed kernel never leaves a lock that blocks the next save. Reading never waits for the
+lock: the file is only ever replaced whole, so a reader sees the old file or the new one. A file that cannot be used
+(not JSON, not a kit answers file, records of the wrong shape) is moved aside, never overwritten, and the student is
+told; the answers in it that can be used are kept. When an answer cannot be saved (a read-only folder, a full disk)
+the student is told why and what to do, and the file on disk is left as it was.
 """
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import re
 import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
+from .data import DataError
+
 FORMAT = "un-cyber-kit answers"
 VERSION = 1
+MAX_NAME = 200          # characters in a student's name
+MAX_DEPTH = 20          # nesting of lists and objects inside one answer; deeper is not an answer the kit wrote
+STALE_TEMP_SECONDS = 60  # a temporary file older than this, or whose writer is gone, was left by a crashed save
+_SURROGATES = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+class AnswersError(DataError):
+    """Your answers file could not be read or written: the message says why, and what to do."""
 
 
 def default_path() -> Path:
@@ -49,114 +68,349 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-@contextlib.contextmanager
-def _locked(path: Path, timeout: float = 10.0):
-    """Hold an exclusive lock on ``path``.lock (a lock file created atomically; stale locks expire)."""
-    lock = path.with_name(path.name + ".lock")
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            os.write(fd, str(os.getpid()).encode())
-            os.close(fd)
-            break
-        except FileExistsError:
-            try:
-                if time.time() - lock.stat().st_mtime > 30:  # left behind by a crashed kernel
-                    lock.unlink(missing_ok=True)
-                    continue
-            except FileNotFoundError:
-                continue
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"another notebook is still saving to {path.name}; try again") from None
-            time.sleep(0.01)
+# ---------------------------------------------------------------------------- text that cannot be saved
+
+class _TooDeep(ValueError):
+    pass
+
+
+def scrub(value, depth: int = 0):
+    """Return (value, n): ``value`` with every lone surrogate (text no file can hold) replaced by '\ufffd', and n.
+
+    Raises ``_TooDeep`` for lists or objects nested more than ``MAX_DEPTH`` deep.
+    """
+    if depth > MAX_DEPTH:
+        raise _TooDeep
+    if isinstance(value, str):
+        clean, n = _SURROGATES.subn(REPLACEMENT, value)
+        return clean, n
+    if isinstance(value, dict):
+        out, total = {}, 0
+        for k, v in value.items():
+            ck, n1 = scrub(k, depth + 1) if isinstance(k, str) else (k, 0)
+            cv, n2 = scrub(v, depth + 1)
+            out[ck] = cv
+            total += n1 + n2
+        return out, total
+    if isinstance(value, (list, tuple)):
+        items = [scrub(v, depth + 1) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    return value, 0
+
+
+def _replaced_note(n: int, what: str, again: str) -> str:
+    return (f"{n} character(s) in {what} could not be saved as text (a broken character, often left by copying and "
+            f"pasting) and were replaced by {REPLACEMENT}. Check {what} and {again} if needed.")
+
+
+# ---------------------------------------------------------------------------- the shape of the file
+
+def _record_problem(record) -> str | None:
+    """Return why one saved answer cannot be used, or None."""
+    if not isinstance(record, dict):
+        kind = {str: "text", list: "a list", int: "a number", float: "a number", bool: "true or false",
+                type(None): "null"}.get(type(record), type(record).__name__)
+        return f"is {kind}, not a saved answer"
+    attempts = record.get("attempts", 0)
+    if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 0:
+        return f"has attempts {attempts!r}, not a whole number from 0"
+    if "saved_at" in record and not isinstance(record["saved_at"], str):
+        return "has a saved_at that is not a date"
     try:
-        yield
-    finally:
-        lock.unlink(missing_ok=True)
+        scrub(record)
+    except _TooDeep:
+        return f"is nested more than {MAX_DEPTH} levels deep"
+    return None
 
 
-def _valid(data) -> bool:
-    return (isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("answers"), dict))
+def _parse(text: str):
+    """Return (data, why, dropped): the usable content of a file, why the file cannot be used as it is (or None), and
+    the exercise ids whose records were dropped, each with its reason."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None, "was damaged (not valid JSON)", []
+    except RecursionError:
+        return None, "was damaged (brackets nested too deeply)", []
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("answers"), dict):
+        return None, "is not a kit answers file", []
+    student = data.get("student", "")
+    if not isinstance(student, str):
+        return None, f"has a student name that is not text ({student!r:.40})", []
+    dropped = []
+    answers = {}
+    for ex_id, record in data["answers"].items():
+        problem = _record_problem(record)
+        if problem:
+            dropped.append(f"{ex_id!r:.60} {problem}")
+        else:
+            answers[ex_id] = scrub(record)[0]
+    clean = dict(data, student=scrub(student)[0], answers=answers)
+    if dropped:
+        return clean, f"held {len(dropped)} answer(s) in a shape the kit cannot use ({'; '.join(dropped[:3])}" + \
+            ("; …" if len(dropped) > 3 else "") + ")", dropped
+    return clean, None, []
 
+
+def _encode(data: dict) -> bytes:
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as err:  # the store's own checks make this a programming error
+        raise AnswersError(f"this answer cannot be saved: it is not made of text, numbers and lists ({err})") from None
+
+
+# ---------------------------------------------------------------------------- temporary files of crashed saves
+
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.tmp$")
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name[:100]}.{os.getpid()}."
+
+
+def _process_gone(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows; rely on the age alone there
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # e.g. PermissionError: the process exists and belongs to someone else
+        return False
+    return False
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Delete the temporary files that crashed saves of ``target`` left behind (called with the lock held)."""
+    prefix = f".{target.name[:100]}."
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+                continue
+            with contextlib.suppress(OSError):
+                m = _TEMP.match(entry.name)
+                old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS
+                if old or (m and _process_gone(int(m["pid"]))):
+                    os.unlink(entry.path)
+
+
+# ---------------------------------------------------------------------------- saying what went wrong
+
+def _save_problem(err: BaseException, target: Path, what: str) -> str:
+    """Return what the student is told when ``what`` ('Your answer', 'Your name') could not be saved."""
+    code = getattr(err, "errno", None)
+    if isinstance(err, Timeout):
+        return (f"{what} could not be saved: another notebook has been saving to {target.name} for more than "
+                "10 seconds. Press Submit again in a moment; if this keeps happening, restart the other notebook's "
+                "kernel. Copy your answer somewhere safe until it is saved.")
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return (f"{what} could not be saved: the disk is full (no space left for {target}). Your earlier answers "
+                "are unchanged in that file. Delete files you no longer need, or tell your instructor, then submit "
+                "again; until then copy your answer somewhere safe.")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or isinstance(err, PermissionError):
+        return (f"{what} could not be saved: you cannot write in the folder {target.parent} (it is read-only). "
+                "Your earlier answers can still be read. To save your answers somewhere else, set KIT_ANSWERS_FILE "
+                "to a file in your home folder (in a cell: import os; os.environ['KIT_ANSWERS_FILE'] = "
+                "os.path.expanduser('~/answers/my_answers.json'), then run the exercise cell again), or copy the "
+                "kit into your home folder. Until then copy your answer somewhere safe.")
+    if code == errno.ENAMETOOLONG:
+        return f"{what} could not be saved: the path of the answers file {target} is too long; set KIT_ANSWERS_FILE " \
+               "to a shorter path."
+    reason = getattr(err, "strerror", None) or err.__class__.__name__
+    return (f"{what} could not be saved to {target} ({reason}). Your earlier answers are unchanged. Copy your answer "
+            "somewhere safe and tell your instructor.")
+
+
+# ---------------------------------------------------------------------------- the store
 
 class AnswerStore:
     """The answers file of one student. ``warnings`` lists what the student must be told (e.g. a file set aside)."""
 
+    lock_timeout = 10.0
+
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path is not None else default_path()
         self.warnings: list[str] = []
+        self.set_aside: list[Path] = []   # files this store moved aside, in order
 
-    def _read_unlocked(self) -> dict:
+    # -- paths
+    def target(self) -> Path:
+        """Return the file actually written: the answers file with every symbolic link resolved."""
+        return Path(os.path.realpath(self.path))
+
+    def set_aside_files(self) -> list[Path]:
+        """Return every earlier answers file kept aside next to this one (oldest first)."""
+        target = self.target()
+        def when(p: Path):
+            m = re.search(r"unreadable-(\d{8}-\d{6})(?:-(\d+))?", p.name)
+            return (m[1], int(m[2] or 0)) if m else ("", 0)
+
+        with contextlib.suppress(OSError):
+            return sorted(target.parent.glob(f"{target.stem}.unreadable-*{target.suffix}"), key=when)
+        return []
+
+    # -- locking
+    @contextlib.contextmanager
+    def _lock(self, timeout: float | None = None):
+        """Hold the OS-level lock of the answers file; raise Timeout or OSError as they come."""
+        target = self.target()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(target.with_name(target.name + ".lock")),
+                        timeout=self.lock_timeout if timeout is None else timeout)
+        with lock:
+            yield target
+
+    @contextlib.contextmanager
+    def _locked(self, what: str):
+        """Hold the lock to save ``what``; a lock that cannot be had becomes an AnswersError saying why."""
+        entered = False
         try:
-            text = self.path.read_text(encoding="utf-8")
+            with self._lock() as target:
+                entered = True
+                yield target
+        except (Timeout, OSError) as err:
+            if entered:
+                raise
+            raise AnswersError(_save_problem(err, self.target(), what)) from None
+
+    # -- reading
+    def _read(self, target: Path):
+        """Return (data, why, dropped) for the file now on disk (no lock: the file is only ever replaced whole)."""
+        try:
+            raw = target.read_bytes()
         except FileNotFoundError:
-            return empty()
-        except (OSError, UnicodeDecodeError) as err:
-            return self._set_aside(f"could not be read ({err.__class__.__name__})")
+            return empty(), None, []
+        except OSError as err:
+            return None, f"could not be read ({err.strerror or err.__class__.__name__})", []
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
-            return self._set_aside("was damaged (not valid JSON)")
-        if not _valid(data):
-            return self._set_aside("is not a kit answers file")
-        return data
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = raw[:err.start].count(b"\n") + 1
+            return None, f"was damaged (a byte that is not UTF-8 text on line {line})", []
+        return _parse(text)
 
-    def _set_aside(self, why: str) -> dict:
+    def _set_aside(self, target: Path, why: str, data: dict | None) -> dict:
+        """Move the file on disk aside (the lock is held); keep the answers in it that can be used; tell the student."""
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.stem}.unreadable-{stamp}{self.path.suffix}")
+        aside = target.with_name(f"{target.stem}.unreadable-{stamp}{target.suffix}")
         n = 1
-        while target.exists():
-            target = self.path.with_name(f"{self.path.stem}.unreadable-{stamp}-{n}{self.path.suffix}")
+        while aside.exists():
+            aside = target.with_name(f"{target.stem}.unreadable-{stamp}-{n}{target.suffix}")
             n += 1
-        os.replace(self.path, target)
-        self.warnings.append(f"Your answers file {self.path.name} {why}. It was kept, unchanged, as {target.name}, "
-                             "and a new file was started. Show both files to your instructor.")
-        return empty()
+        os.replace(target, aside)
+        self.set_aside.append(aside)
+        kept = data if data is not None else empty()
+        if kept["answers"] or kept.get("student"):
+            try:
+                self._write(target, kept)
+            except OSError as err:
+                self.warnings.append(f"Your answers file {target.name} {why}. The whole file was kept, unchanged, "
+                                     f"as {aside}; the answers in it that can be used could not be copied into a new "
+                                     f"file ({err.strerror or err.__class__.__name__}), so they are only in {aside}. "
+                                     "Show it to your instructor.")
+                return kept
+            self.warnings.append(f"Your answers file {target.name} {why}. The whole file was kept, unchanged, as "
+                                 f"{aside}; your other {len(kept['answers'])} answer(s) were kept in {target.name}. "
+                                 "Show both files to your instructor.")
+        else:
+            self.warnings.append(f"Your answers file {target.name} {why}. It was kept, unchanged, as {aside}, and "
+                                 "a new file was started. Show both files to your instructor.")
+        return kept
 
-    def _write_unlocked(self, data: dict) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+    def _read_locked(self, target: Path) -> dict:
+        data, why, _ = self._read(target)
+        if why is None:
+            return data
+        return self._set_aside(target, why, data)
 
     def load(self) -> dict:
-        """Return the whole answers file (an empty one if there is none yet)."""
-        if not self.path.exists():
-            return empty()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(self.path):
-            return self._read_unlocked()
+        """Return the whole answers file (an empty one if there is none yet); never waits for a notebook that saves."""
+        target = self.target()
+        data, why, _ = self._read(target)
+        if why is None:
+            return data
+        # Damaged: move it aside now if the lock is free (another notebook may have just replaced it: read again).
+        try:
+            with self._lock(timeout=0) as target:
+                return self._read_locked(target)
+        except (Timeout, OSError) as err:
+            reason = ("another notebook is saving" if isinstance(err, Timeout) else
+                      "the folder is read-only" if isinstance(err, PermissionError) or
+                      getattr(err, "errno", None) == errno.EROFS else err.strerror or err.__class__.__name__)
+            self.warnings.append(f"Your answers file {target} {why}. It could not be moved aside yet ({reason}), so "
+                                 "it was left unchanged; the answers in it that can be used are shown. Show the file "
+                                 "to your instructor.")
+            return data if data is not None else empty()
 
     def get(self, exercise_id: str) -> dict | None:
         """Return the saved record of one exercise, or None."""
         return self.load()["answers"].get(exercise_id)
 
+    # -- writing
+    def _write(self, target: Path, data: dict) -> None:
+        payload = memoryview(_encode(data))
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=".tmp", dir=target.parent)
+        try:
+            try:
+                while payload:
+                    payload = payload[os.write(fd, payload):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, target)  # the target, not the link: a symlinked answers file stays a link
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def _update(self, what: str, change) -> dict:
+        """Read, change, write atomically under the lock; a failure leaves the file as it was and says why."""
+        with self._locked(what) as target:
+            _remove_stale_temps(target)
+            try:
+                data = self._read_locked(target)
+                out = change(data)
+                self._write(target, data)
+            except OSError as err:
+                raise AnswersError(_save_problem(err, target, what)) from None
+        return out
+
     def save(self, exercise_id: str, record: dict) -> dict:
         """Save one answer (read, change, write atomically under the lock); return the record as saved."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(self.path):
-            data = self._read_unlocked()
+        if not isinstance(exercise_id, str) or not exercise_id:
+            raise AnswersError(f"an exercise id is a text such as 'start_two_bodies', not {type(exercise_id).__name__}")
+        if not isinstance(record, dict):
+            raise AnswersError(f"a saved answer is a dict, not {type(record).__name__}")
+        try:
+            clean, replaced = scrub(record)
+        except _TooDeep:
+            raise AnswersError(f"this answer is nested more than {MAX_DEPTH} levels deep and cannot be saved") from None
+        _encode(clean)  # refuse what cannot be written before touching the file
+
+        def change(data):
             previous = data["answers"].get(exercise_id, {})
-            saved = dict(record, saved_at=_now(), attempts=int(previous.get("attempts", 0)) + 1)
+            saved = dict(clean, saved_at=_now(), attempts=previous.get("attempts", 0) + 1)
             data["answers"][exercise_id] = saved
-            self._write_unlocked(data)
+            return saved
+
+        saved = self._update("Your answer", change)
+        if replaced:
+            self.warnings.append(_replaced_note(replaced, "your answer", "submit it again"))
         return saved
 
     def set_student(self, name: str) -> None:
         """Record the student's name in the answers file."""
         if not isinstance(name, str) or not name.strip():
-            raise ValueError("give your name as text, e.g. set_name('Ada Lovelace')")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(self.path):
-            data = self._read_unlocked()
-            data["student"] = name.strip()[:200]
-            self._write_unlocked(data)
+            raise AnswersError("give your name as text, e.g. set_name('Ada Lovelace')")
+        name, replaced = scrub(name.strip())
+        if len(name) > MAX_NAME:
+            raise AnswersError(f"your name is {len(name):,} characters long; give at most {MAX_NAME} characters "
+                               "(nothing was saved)")
+
+        def change(data):
+            data["student"] = name
+
+        self._update("Your name", change)
+        if replaced:
+            self.warnings.append(_replaced_note(replaced, "your name", "run set_name again"))

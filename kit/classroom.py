@@ -4,10 +4,13 @@
 read (every student text escaped) with the machine-readable JSON inside it.
 From the command line (``python -m kit.classroom ...``):
 
-- ``collect FOLDER [--out gradebook.csv]``: one gradebook row per student; files it cannot read are
-  listed with the reason and skipped;
+- ``collect FOLDER [--out gradebook.csv]``: one gradebook row per student, reading FOLDER and the
+  per-student subfolders that Moodle and Canvas downloads hold; every entry it cannot use (a folder with no
+  hand-in, a pipe, a dangling link, a hidden file, a damaged file) is listed with the reason, file names
+  printed escaped; an HTML hand-in holding a script or an event handler is flagged;
 - ``link --hub URL [--repo URL] [--branch main] [--notebook NAME]``: the nbgitpuller link that clones or
-  updates the kit in each student's hub account and opens a notebook in JupyterLab;
+  updates the kit in each student's hub account (always into the folder named ``targetpath``: the repository's
+  name) and opens a notebook in JupyterLab; hosts are IDNA-encoded, paths percent-encoded, ports checked;
 - ``answer-key [--out docs/answer_key.md]``: the answer key, generated from the exercise files.
 
 Student text is never executed; it is escaped wherever it is shown.
@@ -17,25 +20,31 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import errno
 import html
 import io
+import ipaddress
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
 from datetime import datetime, timezone
+from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
-from .answers import AnswerStore
+from .answers import AnswerStore, scrub, _TooDeep
 from .data import DataError
 
 HANDIN_FORMAT = "un-cyber-kit hand-in"
 HANDIN_VERSION = 1
 _JSON_TAG = re.compile(r'<script type="application/json" id="kit-handin">(.*?)</script>', re.S)
 MAX_FILE_BYTES = 5_000_000
+HANDIN_SUFFIXES = (".html", ".htm", ".json")
+MAX_FOLDER_DEPTH = 2  # hand-ins are read in FOLDER and in per-student subfolders (Moodle, Canvas) one level further
 
 
 class ClassroomError(DataError):
@@ -56,11 +65,12 @@ def _now() -> str:
 def write_atomic(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (a temporary file in the same folder, then a rename); return the path."""
     path = Path(path)
+    payload = re.sub("[\ud800-\udfff]", "\ufffd", text).encode("utf-8")  # a lone surrogate: shown as U+FFFD
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -69,6 +79,29 @@ def write_atomic(path: Path, text: str) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def shown(name) -> str:
+    """Return a file name as it can be printed safely: newlines, terminal escapes, bidirectional controls and bytes
+    that are not UTF-8 are written as backslash escapes, so a name can neither break a line nor drive the terminal."""
+    out = []
+    for ch in str(name):
+        o = ord(ch)
+        if 0xDC80 <= o <= 0xDCFF:   # a byte that is not UTF-8 in a file name (os.fsdecode's surrogateescape)
+            out.append(f"\\x{o - 0xDC00:02x}")
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch.isprintable():
+            out.append(ch)
+        elif ch in "\n\r\t":
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch])
+        elif o < 0x100:
+            out.append(f"\\x{o:02x}")
+        elif o < 0x10000:
+            out.append(f"\\u{o:04x}")
+        else:
+            out.append(f"\\U{o:08x}")
+    return "".join(out)
 
 
 def _slug(text: str) -> str:
@@ -143,16 +176,17 @@ def handin_html(record: dict) -> str:
 
 
 class ExportResult:
-    """Where the hand-in file was written, shown with how to download it."""
+    """Where the hand-in file was written, shown with how to download it (and anything the student must be told)."""
 
-    def __init__(self, path: Path, record: dict):
-        self.path, self.record = Path(path), record
+    def __init__(self, path: Path, record: dict, notes=()):
+        self.path, self.record, self.notes = Path(path), record, list(notes)
 
     def __str__(self) -> str:
         return str(self.path)
 
     def __repr__(self) -> str:
-        return (f"Saved your hand-in file: {self.path} ({len(self.record['answers'])} answer(s), "
+        notes = "".join(f"Note: {m}\n" for m in self.notes)
+        return (f"{notes}Saved your hand-in file: {self.path} ({len(self.record['answers'])} answer(s), "
                 f"student {self.record['student'] or '(no name)'}).")
 
     def __fspath__(self) -> str:
@@ -164,7 +198,8 @@ class ExportResult:
             rel = self.path.resolve().relative_to(Path.cwd().resolve().parent)
         except ValueError:
             rel = self.path
-        return (f"<p>✔ Saved your hand-in file: <code>{e(str(self.path))}</code> "
+        notes = "".join(f'<p style="color:#B34700"><b>Note:</b> {e(m)}</p>' for m in self.notes)
+        return (f"{notes}<p>✔ Saved your hand-in file: <code>{e(str(self.path))}</code> "
                 f"({len(self.record['answers'])} answer(s), student {e(self.record['student'] or '(no name)')}).</p>"
                 "<p><b>To hand it in:</b> in the file browser on the left, open the folder "
                 f"<code>{e(str(Path(rel).parent))}</code>, right-click <code>{e(self.path.name)}</code> and choose "
@@ -172,46 +207,189 @@ class ExportResult:
                 "learning-management system). On a shared JupyterHub your instructor may collect it directly.</p>")
 
 
-def export_answers(path=None, store: AnswerStore | None = None) -> ExportResult:
-    """Write the student's hand-in file (HTML with the answers as JSON inside) atomically; return where it is."""
-    store = store or AnswerStore()
-    record = handin_data(store)
+_EXAMPLE_PATH = "e.g. 'answers/handin.html', or leave it out: export_answers() writes it next to your answers"
+
+
+def _handin_path(path, default_folder: Path, default_name: str) -> Path:
+    """Return where to write the hand-in: ``path`` checked (text, no NUL, not too long; a folder gets the default name)."""
     if path is None:
-        path = store.path.parent / f"handin_{_slug(record['student'])}.html"
-    elif not isinstance(path, (str, os.PathLike)):
-        raise ClassroomError(f"give the hand-in file's path as text, e.g. 'answers/handin.html', not {path!r}")
-    return ExportResult(write_atomic(Path(path), handin_html(record)), record)
+        return default_folder / default_name
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise ClassroomError(f"give the hand-in file's path as text, e.g. 'answers/handin.html', not {path!r:.60}")
+    text = os.fspath(path)
+    if not text.strip():
+        raise ClassroomError(f"give the hand-in file's path, not an empty text ({_EXAMPLE_PATH})")
+    if "\0" in text:
+        raise ClassroomError(f"the hand-in file's path contains a NUL character (\\0), which no file name can hold; "
+                             f"give an ordinary file name ({_EXAMPLE_PATH})")
+    try:
+        encoded = os.fsencode(text)
+    except UnicodeEncodeError:
+        raise ClassroomError(f"the hand-in file's path {shown(text)!r} contains a character no file name can hold; "
+                             f"give an ordinary file name ({_EXAMPLE_PATH})") from None
+    if len(encoded) > 4000 or any(len(part) > 255 for part in encoded.split(os.fsencode(os.sep))):
+        raise ClassroomError(f"the hand-in file's path is too long ({len(text):,} characters; a file name may have "
+                             f"at most 255 and a path about 4,000); give a shorter one ({_EXAMPLE_PATH})")
+    out = Path(text).expanduser()
+    if text.endswith(("/", os.sep)) or out.is_dir():
+        out = out / default_name
+    return out
+
+
+def _write_problem(path: Path, err: OSError, answers: Path) -> str:
+    code = err.errno
+    safe = f"Your answers are safe in {answers}."
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return (f"your hand-in file could not be written: the disk is full (no space left for {path}). {safe} "
+                "Delete files you no longer need, or tell your instructor, then run export_answers() again.")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or isinstance(err, PermissionError):
+        return (f"your hand-in file could not be written: you cannot write in the folder {path.parent} (it is "
+                f"read-only). {safe} Give another place, e.g. export_answers(os.path.expanduser('~/handin.html')).")
+    if code == errno.ENAMETOOLONG:
+        return f"your hand-in file could not be written: the path {path} is too long. {safe} Give a shorter one."
+    if code in (errno.EISDIR, errno.ENOTDIR):
+        return (f"your hand-in file could not be written: {path} is a folder, or sits inside something that is not "
+                f"a folder. {safe} Give a file name such as 'answers/handin.html'.")
+    return (f"your hand-in file could not be written to {path} ({err.strerror or err.__class__.__name__}). {safe} "
+            "Try again, or tell your instructor.")
+
+
+def export_answers(path=None, store: AnswerStore | None = None) -> ExportResult:
+    """Write the student's hand-in file (HTML with the answers as JSON inside) atomically; return where it is.
+
+    A damaged answers file met here is set aside and the student told; a hand-in that would hold no answer because
+    the earlier answers were just set aside is refused, naming the file that holds them.
+    """
+    store = store or AnswerStore()
+    if path is not None:
+        _handin_path(path, store.path.parent, "handin.html")  # a clear error before anything is read
+    record = handin_data(store)
+    notes, store.warnings = list(store.warnings), []
+    aside = store.set_aside or store.set_aside_files()
+    if not record["answers"] and aside:
+        told = " ".join(notes)
+        raise ClassroomError((told + " " if told else "") +
+                             f"No hand-in file was written: it would hold 0 answers, because your earlier answers "
+                             f"file was set aside; it is kept, unchanged, as {aside[-1]}. Show that file to your "
+                             "instructor, who can recover the answers in it (or hand it in as it is).")
+    if aside and not store.set_aside:
+        notes.append(f"An earlier answers file was set aside as {aside[-1]}: hand it in too, or show it to your "
+                     "instructor.")
+    target = _handin_path(path, store.path.parent, f"handin_{_slug(record['student'])}.html")
+    try:
+        written = write_atomic(target, handin_html(record))
+    except OSError as err:
+        raise ClassroomError(_write_problem(target, err, store.target())) from None
+    return ExportResult(written, record, notes)
 
 
 # ---------------------------------------------------------------------------- collect (gradebook)
 
-def read_handin(path) -> dict:
-    """Return the hand-in record in a file (.html from export_answers, or .json); a bad file gets a clear error."""
-    path = Path(path)
+def _kind(mode: int) -> str:
+    """Return what a file that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+class _ActiveContent(HTMLParser):
+    """Find what in an HTML page could run in a browser: scripts, event handlers, javascript: links, embedded frames."""
+
+    RISKY_TAGS = {"script", "iframe", "frame", "object", "embed", "applet", "base", "form", "meta"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.RISKY_TAGS and not (tag == "meta" and all(k == "charset" for k, _ in attrs)):
+            self.found.append(f"a <{tag}> element")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"an event handler ({name}=)")
+            elif value and re.sub(r"[\s\x00-\x1f]+", "", value).lower().startswith(("javascript:", "vbscript:")):
+                self.found.append(f"a script link ({name}=javascript:…)")
+
+    handle_startendtag = handle_starttag
+
+
+def _active_content(page: str, kit_json: re.Match) -> list[str]:
+    """Return what in an HTML hand-in export_answers never writes and a browser could run (empty for a kit file)."""
+    parser = _ActiveContent()
+    parser.feed(page[:kit_json.start()] + page[kit_json.end():])
+    parser.close()
+    return list(dict.fromkeys(parser.found))
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    """Return the bytes of a regular file, refusing folders, pipes and devices without ever blocking on them."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ClassroomError(f"{path.name}: larger than {MAX_FILE_BYTES // 1_000_000} MB, not a hand-in file")
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ClassroomError(f"{path.name}: not UTF-8 text") from None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as err:
-        raise ClassroomError(f"{path.name}: could not be read ({err.__class__.__name__})") from None
+        raise ClassroomError(f"{name}: could not be read ({err.strerror or err.__class__.__name__})") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise ClassroomError(f"{name}: {_kind(st.st_mode)}, not a hand-in file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise ClassroomError(f"{name}: larger than {MAX_FILE_BYTES // 1_000_000} MB, not a hand-in file")
+        try:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as err:
+            raise ClassroomError(f"{name}: could not be read ({err.strerror or err.__class__.__name__})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ClassroomError(f"{name}: larger than {MAX_FILE_BYTES // 1_000_000} MB, not a hand-in file")
+    return raw
+
+
+def read_handin(path) -> dict:
+    """Return the hand-in record in a file (.html from export_answers, or .json); a bad file gets a clear error.
+
+    ``flags`` lists what in an HTML hand-in could run in a browser (export_answers never writes any).
+    """
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise ClassroomError(f"give the hand-in file's path as text, e.g. 'handins/ada.html', not {path!r:.60}")
+    text_path = os.fspath(path)
+    if not text_path.strip() or "\0" in text_path:
+        raise ClassroomError(f"{shown(text_path)!r} is not a file name; give the hand-in file's path, "
+                             "e.g. 'handins/ada.html'")
+    path = Path(text_path)
+    name = shown(path.name)
+    raw = _read_bytes(path, name)
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        line = raw[:err.start].count(b"\n") + 1
+        raise ClassroomError(f"{name}: not UTF-8 text (a byte that is not UTF-8 on line {line})") from None
+    flags = []
     if path.suffix.lower() in (".html", ".htm"):
         match = _JSON_TAG.search(text)
         if not match:
-            raise ClassroomError(f"{path.name}: no kit answers found in this HTML file")
+            raise ClassroomError(f"{name}: no kit answers found in this HTML file")
+        flags = _active_content(text, match)
         text = match.group(1)
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError):
-        raise ClassroomError(f"{path.name}: damaged (not valid JSON)") from None
+        raise ClassroomError(f"{name}: damaged (not valid JSON)") from None
     if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-        raise ClassroomError(f"{path.name}: not a kit hand-in or answers file")
+        raise ClassroomError(f"{name}: not a kit hand-in or answers file")
     if data.get("format") not in (HANDIN_FORMAT, "un-cyber-kit answers"):
-        raise ClassroomError(f"{path.name}: not a kit hand-in or answers file (format {data.get('format')!r})")
-    student = data.get("student", "")
-    return {"student": student if isinstance(student, str) else str(student), "answers": data["answers"],
-            "exported_at": str(data.get("exported_at", "")), "kit_version": str(data.get("kit_version", ""))}
+        raise ClassroomError(f"{name}: not a kit hand-in or answers file (format {data.get('format')!r:.60})")
+    try:
+        answers, _ = scrub(data["answers"])   # text no file can hold is shown as U+FFFD
+        student, _ = scrub(data.get("student", ""))
+    except _TooDeep:
+        raise ClassroomError(f"{name}: answers nested too deeply to be a kit hand-in") from None
+    return {"student": student if isinstance(student, str) else json.dumps(student, ensure_ascii=False)[:200],
+            "answers": answers, "exported_at": scrub(str(data.get("exported_at", "")))[0],
+            "kit_version": scrub(str(data.get("kit_version", "")))[0], "flags": flags}
 
 
 def _cell(text: str) -> str:
@@ -220,32 +398,82 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+def _handin_files(folder: Path, skipped: list, depth: int = 0, prefix: str = "") -> list[tuple[Path, str]]:
+    """Return (path, name shown) of every file in ``folder`` that may be a hand-in, reading per-student subfolders as
+    Moodle and Canvas download them; add every other entry, with its reason, to ``skipped``."""
+    found = []
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as err:
+        skipped.append((prefix.rstrip("/") or str(folder), f"a folder that could not be read "
+                                                           f"({err.strerror or err.__class__.__name__})"))
+        return found
+    for path in entries:
+        name = shown(prefix + path.name)
+        if path.name.startswith("."):
+            skipped.append((name, "a hidden file or folder (its name starts with '.'); rename it if it is a hand-in"))
+            continue
+        try:
+            st = path.lstat()
+            if stat.S_ISLNK(st.st_mode):
+                try:
+                    st = path.stat()
+                except OSError:
+                    skipped.append((name, "a link to a file that does not exist"))
+                    continue
+                if stat.S_ISDIR(st.st_mode):
+                    skipped.append((name, "a link to a folder (links to folders are not followed)"))
+                    continue
+        except OSError as err:
+            skipped.append((name, f"could not be read ({err.strerror or err.__class__.__name__})"))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            if depth >= MAX_FOLDER_DEPTH:
+                skipped.append((name + "/", f"a folder nested too deep (folders are read {MAX_FOLDER_DEPTH} levels "
+                                            "down)"))
+                continue
+            inside = _handin_files(path, skipped, depth + 1, prefix + path.name + "/")
+            if not inside:
+                skipped.append((name + "/", "a folder with no hand-in file in it"))
+            found.extend(inside)
+        elif not stat.S_ISREG(st.st_mode):
+            skipped.append((name, f"{_kind(st.st_mode)}, not a hand-in file"))
+        elif path.suffix.lower() not in HANDIN_SUFFIXES:
+            skipped.append((name, "not a hand-in file (expected .html or .json)"))
+        else:
+            found.append((path, name))
+    return found
+
+
 def gradebook(folder) -> tuple[list[dict], list[str], list[tuple[str, str]]]:
-    """Return (rows, columns, skipped): one row per student from the hand-ins in ``folder``, and why files were skipped."""
+    """Return (rows, columns, skipped): one row per student from the hand-ins in ``folder`` (and its per-student
+    subfolders), and every entry that could not be used, with its reason. File names are shown escaped."""
     from . import exercises as ex
 
-    folder = Path(folder) if isinstance(folder, (str, os.PathLike)) else None
-    if folder is None or not folder.is_dir():
-        raise ClassroomError(f"{folder!s} is not a folder; give the folder that holds the students' hand-in files")
+    folder = Path(folder) if isinstance(folder, (str, os.PathLike)) and str(folder).strip() else None
+    try:
+        is_dir = folder is not None and folder.is_dir()
+    except (OSError, ValueError):
+        is_dir = False
+    if not is_dir:
+        raise ClassroomError(f"{shown(folder)!s} is not a folder; give the folder that holds the students' hand-in "
+                             "files")
     auto = sorted(e.id for e in ex.all_exercises().values() if e.auto_checked)
     columns = ["student", "file", "exported_at", *auto, "total_score", "max_score", "auto_checked_answered",
-               "free_text_answered"]
+               "free_text_answered", "flags"]
     by_student: dict[str, dict] = {}
     skipped = []
-    for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        if path.suffix.lower() not in (".html", ".htm", ".json"):
-            skipped.append((path.name, "not a hand-in file (expected .html or .json)"))
-            continue
+    for path, name in _handin_files(folder, skipped):
         try:
             record = read_handin(path)
         except ClassroomError as err:
-            skipped.append((path.name, str(err).split(": ", 1)[-1]))
+            prefix = shown(path.name) + ": "  # read_handin names the file; the list names it already
+            skipped.append((name, str(err).removeprefix(prefix)))
             continue
         row = {c: "" for c in columns}
-        student = record["student"].strip() or f"(no name: {path.name})"
-        row.update(student=_cell(student), file=_cell(path.name), exported_at=_cell(record["exported_at"]))
+        student = record["student"].strip() or f"(no name: {name})"
+        row.update(student=_cell(student), file=_cell(name), exported_at=_cell(record["exported_at"]),
+                   flags=_cell("; ".join(f"contains {f}" for f in record["flags"])))
         total, n_auto, n_free = 0.0, 0, 0
         for ex_id, rec in record["answers"].items():
             if not isinstance(rec, dict):
@@ -268,18 +496,32 @@ def gradebook(folder) -> tuple[list[dict], list[str], list[tuple[str, str]]]:
     return [by_student[k] for k in sorted(by_student)], columns, skipped
 
 
-def collect(folder, out=None) -> tuple[Path, int, list[tuple[str, str]]]:
-    """Write the gradebook CSV for a folder of hand-ins; return (path, students, skipped files with reasons)."""
-    rows, columns, skipped = gradebook(folder)
-    if not rows:
-        raise ClassroomError(f"no hand-in file in {folder} could be read" +
-                             "".join(f"\n  skipped {n}: {why}" for n, why in skipped))
+def flagged(rows: list[dict]) -> list[tuple[str, str]]:
+    """Return (file, what) for every hand-in in the gradebook that contains something a browser could run."""
+    return [(r["file"], f"{r['flags']}, which export_answers never writes: do not open it in a browser; "
+                        "its answers were read as text") for r in rows if r.get("flags")]
+
+
+def _write_gradebook(rows, columns, folder, out) -> Path:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     out = Path(out) if out is not None else Path(folder) / "gradebook.csv"
-    return write_atomic(out, buf.getvalue()), len(rows), skipped
+    return write_atomic(out, buf.getvalue())
+
+
+def _no_rows(folder, skipped) -> ClassroomError:
+    return ClassroomError(f"no hand-in file in {shown(folder)} could be read" +
+                          "".join(f"\n  skipped {n}: {why}" for n, why in skipped))
+
+
+def collect(folder, out=None) -> tuple[Path, int, list[tuple[str, str]]]:
+    """Write the gradebook CSV for a folder of hand-ins; return (path, students, skipped files with reasons)."""
+    rows, columns, skipped = gradebook(folder)
+    if not rows:
+        raise _no_rows(folder, skipped)
+    return _write_gradebook(rows, columns, folder, out), len(rows), skipped
 
 
 # ---------------------------------------------------------------------------- nbgitpuller link
@@ -309,29 +551,83 @@ def _origin_url() -> str | None:
     return out.stdout.strip() or None
 
 
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def _web_address(value: str, what: str, example: str) -> tuple:
+    """Return (scheme, netloc, path, query, fragment) of an http(s) address, made safe to put in a link: the host
+    IDNA-encoded, the port checked, the path percent-encoded; anything that cannot be parsed gets a clear error."""
+    text = value.strip()
+    bad = f"{value!r:.120} is not a {what} address"
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise ClassroomError(f"{bad}: it contains spaces or control characters; give it as {example}")
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+    except ValueError as err:  # e.g. 'https://[::1' (Invalid IPv6 URL), 'https://h.org:99999', 'https://h.org:x'
+        raise ClassroomError(f"{bad} ({err}); give it as {example}") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise ClassroomError(f"{bad}; give it with https://, e.g. {example}")
+    if parts.username is not None or parts.password is not None:
+        raise ClassroomError(f"{bad}: give it without a user name or password, e.g. {example}")
+    if port == 0:
+        raise ClassroomError(f"{bad}: port 0 is not a port; give a port from 1 to 65535, or none")
+    if ":" in host:  # an IPv6 address, written in brackets
+        try:
+            ipaddress.IPv6Address(host.split("%")[0])
+        except ValueError:
+            raise ClassroomError(f"{bad}: [{host}] is not an IPv6 address") from None
+        netloc_host = f"[{host}]"
+    else:
+        try:
+            netloc_host = host.encode("idna").decode("ascii").lower()  # bücher.de -> xn--bcher-kva.de
+        except UnicodeError:
+            raise ClassroomError(f"{bad}: its host name {host!r:.80} is not a valid internet name") from None
+        if not all(_HOST_LABEL.fullmatch(label) for label in netloc_host.rstrip(".").split(".")):
+            raise ClassroomError(f"{bad}: its host name {host!r:.80} is not a valid internet name "
+                                 "(letters, digits and '-' between dots)")
+    netloc = netloc_host + (f":{port}" if port else "")
+    path = quote(re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", parts.path), safe="/%-._~!$&'()*+,;=:@")
+    return parts.scheme, netloc, path, parts.query, parts.fragment
+
+
+def _clone_folder(repo_path: str, repo: str) -> str:
+    """Return the folder nbgitpuller clones the repository into: its last path segment, without '.git'."""
+    segment = unquote(repo_path.rstrip("/").rsplit("/", 1)[-1])
+    name = segment[:-4] if segment.lower().endswith(".git") else segment
+    if name in ("", ".", "..") or any(c in name for c in "/\\\0") or not name.isprintable():
+        raise ClassroomError(f"{repo!r:.120}: cannot tell the repository's name from its address; give it as "
+                             "https://github.com/OWNER/REPO")
+    return name
+
+
 def pull_link(hub, repo=None, branch: str = "main", notebook: str = "00_start_here.ipynb") -> str:
-    """Return the nbgitpuller link that clones or updates the kit in a hub account and opens ``notebook`` in JupyterLab."""
+    """Return the nbgitpuller link that clones or updates the kit in a hub account and opens ``notebook`` in JupyterLab.
+
+    The link always names the folder to clone into (``targetpath``: the repository's name, without '.git'), and opens
+    the notebook in that folder, so an address ending in '.git' or '/' opens the right one.
+    """
     if not isinstance(hub, str) or not hub.strip():
         raise ClassroomError("give the hub's address, e.g. --hub https://hub.example.edu")
-    parts = urlsplit(hub.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in hub.strip():
-        raise ClassroomError(f"{hub!r} is not a hub address; give it with https://, e.g. https://hub.example.edu")
-    if parts.query or parts.fragment:
+    scheme, netloc, hub_path, query, fragment = _web_address(hub, "hub", "https://hub.example.edu")
+    if query or fragment or "?" in hub or "#" in hub:
         raise ClassroomError(f"{hub!r}: give the hub's address only, without '?' or '#' parts")
     repo = repo if repo is not None else _origin_url()
     if not isinstance(repo, str) or not repo.strip():
         raise ClassroomError("give the kit's git repository, e.g. --repo https://github.com/OWNER/REPO")
-    repo = repo.strip()
-    rparts = urlsplit(repo)
-    if rparts.scheme not in ("http", "https") or not rparts.hostname or not rparts.path.strip("/"):
+    rparts = _web_address(repo, "repository", "https://github.com/OWNER/REPO")
+    if not rparts[2].strip("/"):
         raise ClassroomError(f"{repo!r} is not a repository address; give it as https://github.com/OWNER/REPO")
-    repo_dir = rparts.path.rstrip("/").split("/")[-1].removesuffix(".git")
+    if rparts[3] or rparts[4]:
+        raise ClassroomError(f"{repo!r}: give the repository's address only, without '?' or '#' parts")
+    target = _clone_folder(rparts[2], repo)
     if not isinstance(branch, str) or not re.fullmatch(r"[A-Za-z0-9._/-]+", branch) or ".." in branch:
         raise ClassroomError(f"{branch!r} is not a branch name (letters, digits, '.', '_', '-', '/')")
     fname = _notebook_file(notebook)
-    path = parts.path.rstrip("/") + "/hub/user-redirect/git-pull"
-    query = urlencode({"repo": repo, "branch": branch, "urlpath": f"lab/tree/{repo_dir}/notebooks/{fname}"})
-    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+    path = hub_path.rstrip("/") + "/hub/user-redirect/git-pull"
+    query = urlencode({"repo": urlunsplit(rparts), "branch": branch, "targetpath": target,
+                       "urlpath": f"lab/tree/{quote(target)}/notebooks/{fname}"})
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 # ---------------------------------------------------------------------------- answer key
@@ -381,12 +677,20 @@ def main(argv=None) -> int:
     p = sub.add_parser("answer-key", help="write the answer key generated from the exercise files")
     p.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "answer_key.md"))
     args = parser.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # a name the terminal cannot show is escaped, never a crash
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
     try:
         if args.command == "collect":
-            out, n, skipped = collect(args.folder, args.out)
-            print(f"Wrote {out}: {n} student(s).")
+            rows, columns, skipped = gradebook(args.folder)
+            if not rows:
+                raise _no_rows(args.folder, skipped)
+            out = _write_gradebook(rows, columns, args.folder, args.out)
+            print(f"Wrote {shown(out)}: {len(rows)} student(s).")
             for name, why in skipped:
                 print(f"Skipped {name}: {why}")
+            for name, why in flagged(rows):
+                print(f"Flagged {name}: {why}")
         elif args.command == "link":
             print(pull_link(args.hub, args.repo, args.branch, args.notebook))
         else:

@@ -291,6 +291,8 @@ class VoteComparer:
 
     def _update(self, change=None):
         try:
+            if self.bodies.value is None:  # set from code, not by a click
+                raise DataError("choose the bodies to show: First Committee, General Assembly plenary, or both")
             texts, bodies = list(self.texts.value), list(self.bodies.value)
             table = vote_table(self.votes, texts, bodies)
             fig = _draw_votes(self.votes, table, texts, bodies)

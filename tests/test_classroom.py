@@ -2,6 +2,7 @@
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -68,9 +69,9 @@ def test_export_is_atomic(tmp_path, monkeypatch):
     before = target.read_bytes()
 
     def boom(*a, **k):
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
     monkeypatch.setattr(cr.os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(cr.ClassroomError, match="could not be written: the disk is full"):  # the kit's error
         cr.export_answers(target, store=store)
     assert target.read_bytes() == before, "a failed export must leave the last good file untouched"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == [], "temporary file left behind"
@@ -214,6 +215,7 @@ def test_link_format_and_encoding():
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "hub.example.edu", "/hub/user-redirect/git-pull")
     q = parse_qs(parts.query)
     assert q == {"repo": ["https://github.com/owner/un-cyber-kit.git"], "branch": ["main"],
+                 "targetpath": ["un-cyber-kit"],
                  "urlpath": ["lab/tree/un-cyber-kit/notebooks/06_negotiation_simulation.ipynb"]}
     assert "repo=https%3A%2F%2Fgithub.com%2Fowner%2Fun-cyber-kit.git" in link
     assert "urlpath=lab%2Ftree%2Fun-cyber-kit%2Fnotebooks%2F06_negotiation_simulation.ipynb" in link
@@ -225,7 +227,7 @@ def test_link_keeps_hub_prefix_branch_and_notebook_names():
     assert parts.path == "/jupyter/hub/user-redirect/git-pull"
     q = parse_qs(parts.query)
     assert q["branch"] == ["course/2026"] and "branch=course%2F2026" in link
-    assert q["urlpath"] == ["lab/tree/kit/notebooks/07_review.ipynb"]
+    assert q["urlpath"] == ["lab/tree/kit/notebooks/07_review.ipynb"] and q["targetpath"] == ["kit"]
     default = parse_qs(urlsplit(cr.pull_link("https://h.org", "https://github.com/a/b")).query)
     assert default["urlpath"] == ["lab/tree/b/notebooks/00_start_here.ipynb"] and default["branch"] == ["main"]
 
@@ -282,3 +284,144 @@ def test_answer_key_command_line(tmp_path):
     run = subprocess.run([sys.executable, "-m", "kit.classroom", "answer-key", "--out", str(out)], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and out.read_text(encoding="utf-8") == cr.answer_key_markdown()
+
+
+# ------------------------------------------------------------------ collect: every entry it cannot use, subfolders, names
+
+def _export_to(path: Path, tmp_path: Path, name: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return Path(cr.export_answers(path, store=_store(tmp_path / f"s_{_slug_of(name)}", name=name, free="plain")).path)
+
+
+def _slug_of(name: str) -> str:
+    return "".join(c for c in name if c.isalnum()) or "x"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not hasattr(os, "symlink"), reason="needs FIFOs and symlinks")
+def test_collect_lists_every_entry_it_cannot_use_with_its_reason(tmp_path):
+    hand = tmp_path / "h"
+    _export_to(hand / "ada.html", tmp_path, "Ada")
+    (hand / "empty_folder").mkdir()
+    os.mkfifo(hand / "pipe.json")
+    (hand / "gone.json").symlink_to(tmp_path / "nowhere.json")
+    (hand / "..json").write_text("{}", encoding="utf-8")
+    (hand / "linked_folder").symlink_to(tmp_path, target_is_directory=True)
+    (hand / "subdir.json").mkdir()
+    _, n, skipped = cr.collect(hand)   # never blocks on the FIFO
+    reasons = dict(skipped)
+    assert n == 1
+    assert reasons["empty_folder/"] == "a folder with no hand-in file in it"
+    assert reasons["pipe.json"] == "a named pipe (FIFO), not a hand-in file"
+    assert reasons["gone.json"] == "a link to a file that does not exist"
+    assert reasons["..json"].startswith("a hidden file or folder (its name starts with '.')")
+    assert reasons["linked_folder"] == "a link to a folder (links to folders are not followed)"
+    assert reasons["subdir.json/"] == "a folder with no hand-in file in it"
+    with pytest.raises(cr.ClassroomError, match="a named pipe"):
+        cr.read_handin(hand / "pipe.json")
+
+
+def test_collect_reads_per_student_subfolders_as_moodle_and_canvas_download_them(tmp_path):
+    hand = tmp_path / "submissions"
+    _export_to(hand / "Ada Lovelace_123456_assignsubmission_file_" / "handin_ada_lovelace.html", tmp_path, "Ada")
+    _export_to(hand / "Grace Hopper_654321_assignsubmission_file_" / "handin_grace.html", tmp_path, "Grace")
+    (hand / "Chen Li_111_assignsubmission_onlinetext_").mkdir()
+    (hand / "Chen Li_111_assignsubmission_onlinetext_" / "onlinetext.html").write_text("<p>hi</p>", encoding="utf-8")
+    _export_to(hand / "a" / "b" / "c" / "deep.html", tmp_path, "Deep")
+    out, n, skipped = cr.collect(hand)
+    rows = {r["student"]: r for r in _read_csv(out)}
+    assert set(rows) == {"Ada", "Grace"} and n == 2
+    assert rows["Ada"]["file"] == "Ada Lovelace_123456_assignsubmission_file_/handin_ada_lovelace.html"
+    reasons = dict(skipped)
+    assert reasons["Chen Li_111_assignsubmission_onlinetext_/onlinetext.html"] == "no kit answers found in this HTML file"
+    assert "nested too deep" in reasons["a/b/c/"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="newlines and escapes in file names")
+def test_collect_prints_hostile_file_names_escaped(tmp_path):
+    hand = tmp_path / "h"
+    _export_to(hand / "ada.html", tmp_path, "Ada")
+    evil = "x\n\x1b[2J\x1b[31mFAKE: all good\u202e.json"
+    (hand / evil).write_text("{not json", encoding="utf-8")
+    (hand / os.fsdecode(b"bad\xff.json")).write_text("[]", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "kit.classroom", "collect", str(hand)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert run.returncode == 0, run.stderr
+    assert "\x1b" not in run.stdout and "\u202e" not in run.stdout
+    assert "Skipped x\\n\\x1b[2J\\x1b[31mFAKE: all good\\u202e.json: damaged (not valid JSON)" in run.stdout
+    assert "Skipped bad\\xff.json: not a kit hand-in" in run.stdout
+    assert all(line.startswith(("Wrote ", "Skipped ", "Flagged ")) for line in run.stdout.splitlines())
+
+
+def test_collect_flags_html_hand_ins_with_scripts_or_event_handlers(tmp_path):
+    hand = tmp_path / "h"
+    clean = _export_to(hand / "clean.html", tmp_path, "Ada")   # its free text holds <script> and onerror= as text
+    page = clean.read_text(encoding="utf-8")
+    tampered = {
+        "script.html": page.replace("<body>", "<body><script>fetch('//evil')</script>"),
+        "handler.html": page.replace("<body>", '<body><img src=x onerror="alert(1)">'),
+        "link.html": page.replace("<body>", '<body><a href=" JaVaScRiPt:alert(1)">x</a>'),
+    }
+    for i, (name, text) in enumerate(tampered.items()):
+        (hand / name).write_text(text.replace('"student": "Ada"', f'"student": "S{i}"'), encoding="utf-8")
+    out, n, _ = cr.collect(hand)
+    rows = {r["file"]: r for r in _read_csv(out)}
+    assert n == 4 and rows["clean.html"]["flags"] == ""
+    assert rows["script.html"]["flags"] == "contains a <script> element"
+    assert rows["handler.html"]["flags"] == "contains an event handler (onerror=)"
+    assert "script link" in rows["link.html"]["flags"]
+    assert cr.read_handin(hand / "clean.html")["flags"] == []
+    run = subprocess.run([sys.executable, "-m", "kit.classroom", "collect", str(hand)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert "Flagged handler.html: contains an event handler (onerror=), which export_answers never writes: " \
+           "do not open it in a browser" in run.stdout
+    assert "Flagged clean.html" not in run.stdout
+
+
+# ------------------------------------------------------------------ link: parsing, IDNA, ports, targetpath
+
+@pytest.mark.parametrize("kwargs,needle", [
+    (dict(hub="https://[::1"), "is not a hub address (Invalid IPv6 URL)"),
+    (dict(repo="https://[::1/x"), "is not a repository address (Invalid IPv6 URL)"),
+    (dict(hub="https://h.org:99999"), "Port out of range"),
+    (dict(hub="https://h.org:abc"), "is not a hub address"),
+    (dict(hub="https://h.org:0"), "port 0 is not a port"),
+    (dict(repo="https://github.com:70000/a/b"), "Port out of range"),
+    (dict(hub="https://user:secret@h.org"), "without a user name or password"),
+    (dict(hub="https://exa mple.org"), "spaces or control characters"),
+    (dict(hub="https://h.org/\x1b[31m"), "spaces or control characters"),
+    (dict(hub="https://-bad-.org"), "not a valid internet name"),
+    (dict(hub="https://a..b.org"), "not a valid internet name"),
+    (dict(repo="https://github.com/a/.git"), "cannot tell the repository's name"),
+    (dict(repo="https://github.com/a/%2e%2e"), "cannot tell the repository's name"),
+    (dict(repo="https://github.com/a/b?x=1"), "without '?' or '#'"),
+])
+def test_link_refuses_what_it_cannot_parse_with_the_kits_error(kwargs, needle):
+    args = dict(hub="https://h.org", repo="https://github.com/a/b", branch="main", notebook="00")
+    args.update(kwargs)
+    with pytest.raises(cr.ClassroomError, match=re.escape(needle)):
+        cr.pull_link(**args)
+
+
+def test_link_encodes_non_ascii_hosts_and_paths_and_keeps_ports():
+    link = cr.pull_link("https://Bücher.example:8443/jüpyter/", "https://gitlab.bücher.example/g/ünï-kit")
+    parts = urlsplit(link)
+    assert parts.netloc == "xn--bcher-kva.example:8443" and parts.path == "/j%C3%BCpyter/hub/user-redirect/git-pull"
+    q = parse_qs(parts.query)
+    assert q["repo"] == ["https://gitlab.xn--bcher-kva.example/g/%C3%BCn%C3%AF-kit"]
+    assert q["targetpath"] == ["ünï-kit"] and q["urlpath"] == ["lab/tree/%C3%BCn%C3%AF-kit/notebooks/00_start_here.ipynb"]
+    assert link.isascii()
+    assert urlsplit(cr.pull_link("http://[::1]:8000", "https://github.com/a/b")).netloc == "[::1]:8000"
+
+
+@pytest.mark.parametrize("repo", ["https://github.com/owner/kit.git", "https://github.com/owner/kit/",
+                                  "https://github.com/owner/kit.git/", "https://github.com/owner/kit"])
+def test_link_always_names_the_folder_nbgitpuller_clones_into(repo):
+    q = parse_qs(urlsplit(cr.pull_link("https://h.org", repo, notebook="02")).query)
+    assert q["targetpath"] == ["kit"]
+    assert q["urlpath"][0].startswith("lab/tree/kit/notebooks/02_") and q["repo"] == [repo]
+
+
+def test_link_command_line_parse_error_is_the_kits():
+    run = subprocess.run([sys.executable, "-m", "kit.classroom", "link", "--hub", "https://[::1", "--repo",
+                          "https://github.com/a/kit"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "is not a hub address" in run.stderr and "Traceback" not in run.stderr
