@@ -48,7 +48,7 @@ def _check_paragraph(paragraph):
 
 def _check_type(claim_type):
     """Return ``claim_type`` (or None for all); raise DataError naming the valid choices."""
-    if claim_type is None or claim_type == "all":
+    if claim_type is None or (isinstance(claim_type, str) and claim_type == "all"):
         return None
     if not isinstance(claim_type, str) or claim_type not in CLAIM_TYPES:
         raise DataError(f"unknown claim type {claim_type!r}; choose one of: {', '.join(CLAIM_TYPES)} (or 'all')")
@@ -139,7 +139,8 @@ def _e(text) -> str:
 
 
 def _link(url: str, text: str) -> str:
-    return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener">{html.escape(text)}</a>'
+    return (f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener" '
+            f'style="text-decoration:underline">{html.escape(text)}</a>')
 
 
 def document_links(document: str) -> str:
@@ -163,7 +164,7 @@ def _sources_list(ids) -> str:
         if src is None:
             raise DataError(f"unknown source id {sid!r}; see kit.load('sources')")
         label = src["title"] + (f" ({src['symbol']})" if isinstance(src.get("symbol"), str) else "")
-        items.append(f"<li>{_link(str(src['url']), label)}</li>")
+        items.append(f"<li>{_data.reliability_badge(src)}{_link(str(src['url']), label)}</li>")
     return f"<ol style='margin:2px 0 0 0'>{''.join(items)}</ol>"
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .data import DataError, _suggest, cite, load
+from .data import DataError, _suggest, cite, load, reliability_badge
 from .display import cell_text, is_missing
 from .style import OKABE_ITO, TRACK_COLOURS, TRACK_LABELS, apply_layout
 from .widgets import FigureArea, display_widget
@@ -285,6 +285,8 @@ def timeline_figure(events: pd.DataFrame, tracks=None, years=(2010, 2025), kinds
     """Return a plotly timeline: one lane per track, spans for bodies, markers for events, the paper's year marked."""
     ev = _prepared(events)
     view = _filter(ev, tracks, years, kinds, period)
+    if not isinstance(show_paper, (bool, np.bool_)):
+        raise DataError(f"show_paper must be True or False, not {type(show_paper).__name__}")
     return _draw_timeline(ev, view, period, highlight, show_paper)
 
 
@@ -523,8 +525,9 @@ class EventDetails:
                        for k, v in self._lines() if k != "Source ids")
         sources = self.sources.rows
         items = "".join(
-            f"<li>{html.escape('. '.join(_text(s.get(k)) for k in ('title', 'publisher', 'symbol', 'date') if s.get(k)))}. "
-            f"<a href=\"{html.escape(str(s['url']), quote=True)}\" target=\"_blank\" rel=\"noopener\">"
+            f"<li>{reliability_badge(s)}{html.escape('. '.join(_text(s.get(k)) for k in ('title', 'publisher', 'symbol', 'date') if s.get(k)))}. "
+            f"<a href=\"{html.escape(str(s['url']), quote=True)}\" target=\"_blank\" rel=\"noopener\" "
+            "style=\"text-decoration:underline\">"
             f"{html.escape(str(s['url']))}</a></li>" for s in sources)
         listing = (f"<details open><summary><b>Sources ({len(sources)})</b></summary><ol style='margin:2px 0'>"
                    f"{items}</ol></details>" if sources else "<p><b>Sources:</b> none listed</p>")

@@ -4,6 +4,7 @@ import contextlib
 import inspect
 import io
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,7 +25,7 @@ KIT_ERRORS = (kit.DataError, ExerciseError)
 
 BAD = st.one_of(st.none(), st.integers(-5, 500), st.floats(allow_nan=True), st.text(max_size=12),
                 st.lists(st.text(max_size=6), max_size=3), st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
-                st.just(object()), st.just(()), st.just([]))
+                st.just(object()), st.just(()), st.just([]), st.builds(lambda: pd.DataFrame({"a": [1, 2]})))
 
 
 def _public_functions():
