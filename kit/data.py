@@ -8,9 +8,11 @@ A problem in the data raises ``DataError`` naming the file, line and column.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import html
+import io
 import json
 import os
 import re
@@ -23,7 +25,16 @@ __all__ = ["DataError", "load", "cite", "tables", "schema", "validate_all", "DAT
 
 
 def _default_data_dir() -> Path:
-    return Path(os.environ.get("KIT_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
+    """Return where the data is: $KIT_DATA_DIR if set; else the data shipped inside the installed package (kit/_data,
+    in a wheel: see pyproject.toml); else the repository's own data/ (a checkout, an editable install)."""
+    if os.environ.get("KIT_DATA_DIR"):
+        return Path(os.environ["KIT_DATA_DIR"])
+    from importlib.resources import files
+
+    packaged = files(__package__).joinpath("_data")
+    if isinstance(packaged, Path) and packaged.joinpath("datapackage.json").is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "data"
 
 
 DATA_DIR = _default_data_dir()
@@ -42,11 +53,42 @@ def _suggest(value, choices) -> str:
 def _package(data_dir: Path) -> dict:
     path = data_dir / "datapackage.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8-sig")
+        package = json.loads(text)
     except FileNotFoundError:
         raise DataError(f"no data package at {path}: the kit's data folder is missing") from None
+    except UnicodeDecodeError as err:
+        raise DataError(f"data/{path.name} is not UTF-8 text ({err.reason} at byte {err.start})") from None
     except json.JSONDecodeError as err:
         raise DataError(f"{path.name} is not valid JSON: {err}") from None
+    resources = package.get("resources") if isinstance(package, dict) else None
+    lines = _resource_lines(text)
+    if not isinstance(resources, list):
+        raise DataError(f"data/{path.name}: needs a list of 'resources' (one per table)")
+    for i, r in enumerate(resources):
+        if not isinstance(r, dict) or not isinstance(r.get("name"), str) or not r["name"]:
+            line = lines[i] if i < len(lines) else "?"
+            raise DataError(f"data/{path.name}, line {line}: resource {i + 1} needs a 'name'")
+        r["kit:line"] = lines[i] if i < len(lines) else None
+    return package
+
+
+def _resource_lines(text: str) -> list[int]:
+    """Return the line of datapackage.json on which each resource starts (so that a problem can name it)."""
+    m = re.search(r'"resources"\s*:\s*\[', text)
+    if not m:
+        return []
+    decoder, i, lines = json.JSONDecoder(), m.end(), []
+    try:
+        while True:
+            while i < len(text) and text[i] in " \t\r\n,":
+                i += 1
+            if i >= len(text) or text[i] == "]":
+                return lines
+            lines.append(text.count("\n", 0, i) + 1)
+            _, i = decoder.raw_decode(text, i)
+    except json.JSONDecodeError:
+        return lines
 
 
 def tables() -> list[str]:
@@ -65,6 +107,14 @@ def _resource(name) -> dict:
                         f"choose one of: {', '.join(tables())}")
     for r in _package(DATA_DIR)["resources"]:
         if r["name"] == name:
+            where = f"data/datapackage.json, line {r.get('kit:line') or '?'} (resource {name!r})"
+            if not isinstance(r.get("path"), str) or not r["path"].strip():
+                raise DataError(f"{where}: no 'path': give the CSV file the table is read from, e.g. "
+                                f"\"path\": \"{name}.csv\"")
+            schema = r.get("schema")
+            if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not all(
+                    isinstance(f, dict) and isinstance(f.get("name"), str) for f in schema["fields"]):
+                raise DataError(f"{where}: needs a 'schema' with a list of 'fields', each with a 'name'")
             return r
     raise DataError(f"unknown table {name!r}{_suggest(name, tables())}; choose one of: {', '.join(tables())}")
 
@@ -86,26 +136,85 @@ def parse_date(text: str):
     return ts, precision
 
 
-def _read_rows(resource: dict) -> tuple[list[str], list[dict]]:
+def _open_quote_column(text: str) -> int:
+    """Return the index of the cell whose opening quote is never closed, in a row that starts ``text``."""
+    col, quoted, opened = 0, False, 0
+    for ch in text:
+        if quoted:
+            quoted = ch != '"'
+        elif ch == '"':
+            quoted, opened = True, col
+        elif ch == ",":
+            col += 1
+    return opened
+
+
+def _read_rows(resource: dict) -> tuple[list[str], list[dict], list[int]]:
+    """Return (header, rows, lines): the cells of a table as text, and the line of the file on which each row starts.
+
+    A problem that stops the file from being read as a table (not UTF-8, a row with too few or too many cells, a
+    quote never closed, a NUL, no rows) raises DataError naming the file, the line and, where there is one, the column.
+    A UTF-8 byte order mark at the start is accepted.
+    """
+    fname = f"data/{resource['path']}"
     path = DATA_DIR / resource["path"]
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            header = list(reader.fieldnames or [])
-            rows = []
-            for row in reader:
-                if None in row:
-                    raise DataError(f"data/{path.name}, line {reader.line_num}: more cells than columns in the header")
-                rows.append(row)
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise DataError(f"table {resource['name']!r} is described in datapackage.json but data/{path.name} "
+        raise DataError(f"table {resource['name']!r} is described in datapackage.json but {fname} "
                         "is missing") from None
+    except OSError as err:
+        raise DataError(f"{fname} could not be read ({err.strerror or err.__class__.__name__})") from None
+    raw = raw.removeprefix(codecs.BOM_UTF8)  # a byte order mark, as some spreadsheets save: accepted
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise DataError(f"data/{path.name} is not UTF-8 text: {err}") from None
-    return header, rows
+        line = raw.count(b"\n", 0, err.start) + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise DataError(f"{fname}, line {line}: the byte 0x{raw[err.start]:02x} (byte {col} of the line) is not "
+                        "UTF-8 text; save the file as UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header, rows, lines = None, [], []
+    start = 1
+    try:
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not cells:
+                continue  # a blank line
+            if header is None:
+                header = cells
+                continue
+            where = f"{fname}, line {line}"
+            if len(cells) > len(header):
+                raise DataError(f"{where}: more cells than columns in the header ({len(cells)} cells, "
+                                f"{len(header)} columns)")
+            if len(cells) < len(header):
+                raise DataError(f"{where}, column {header[len(cells)]!r}: the row ends after {len(cells)} of "
+                                f"{len(header)} cells (is a comma or a closing quote missing?)")
+            rows.append(dict(zip(header, cells)))
+            lines.append(line)
+    except csv.Error as err:
+        rest = "".join(text.splitlines(keepends=True)[start - 1:])
+        col = _open_quote_column(rest)
+        column = f"column {header[col]!r}" if header and col < len(header) else f"cell {col + 1}"
+        if "unexpected end of data" in str(err):
+            raise DataError(f"{fname}, line {start}, {column}: a quoted cell is never closed (a '\"' is "
+                            "missing)") from None
+        raise DataError(f"{fname}, line {start}, {column}: cannot be read as CSV ({err})") from None
+    if header is None:
+        raise DataError(f"{fname} is empty: a table needs a header line and at least one row")
+    for cells, line in [(header, 1)] + [(list(r.values()), n) for r, n in zip(rows, lines)]:
+        for name, cell in zip(header, cells):
+            if "\0" in cell:
+                raise DataError(f"{fname}, line {line}, column {name!r}: a NUL character (\\0) in the cell; "
+                                "remove it")
+    if not rows:
+        raise DataError(f"{fname} has a header but no rows: a table needs at least one row")
+    return header, rows, lines
 
 
-def _check_rows(resource: dict, header: list[str], rows: list[dict], source_ids: set | None) -> list[str]:
+def _check_rows(resource: dict, header: list[str], rows: list[dict], source_ids: set | None,
+                lines: list[int] | None = None) -> list[str]:
     """Return every problem found in the rows of one table, each naming file, line and column."""
     fname = f"data/{resource['path']}"
     fields = resource["schema"]["fields"]
@@ -123,7 +232,7 @@ def _check_rows(resource: dict, header: list[str], rows: list[dict], source_ids:
     pk = [pk] if isinstance(pk, str) else list(pk or [])
     seen = {}
     for i, row in enumerate(rows):
-        line = i + 2  # line 1 is the header
+        line = lines[i] if lines else i + 2  # the line the row starts on (a quoted cell may span lines)
         key = tuple(row[k] for k in pk)
         label = ", ".join(f"{k}={row[k]!r}" for k in pk) if pk else f"row {i + 1}"
         where = f"{fname}, line {line} ({label})"
@@ -169,28 +278,31 @@ def _check_rows(resource: dict, header: list[str], rows: list[dict], source_ids:
     return problems
 
 
-def _check_foreign_keys(resource: dict, rows: list[dict]) -> list[str]:
+def _check_foreign_keys(resource: dict, rows: list[dict], lines: list[int]) -> list[str]:
     problems = []
     for fk in resource["schema"].get("foreignKeys", []):
         field = fk["fields"]
         target = _resource(fk["reference"]["resource"])
-        _, target_rows = _read_rows(target)
+        _, target_rows, _ = _read_rows(target)
         valid = {r[fk["reference"]["fields"]] for r in target_rows}
-        for i, row in enumerate(rows):
+        for row, line in zip(rows, lines):
             if row[field] and row[field] not in valid:
-                problems.append(f"data/{resource['path']}, line {i + 2}, column {field!r}: {row[field]!r} is not in "
+                problems.append(f"data/{resource['path']}, line {line}, column {field!r}: {row[field]!r} is not in "
                                 f"data/{target['path']}; choose one of: {', '.join(sorted(valid))}")
     return problems
 
 
 def _problems(name: str) -> list[str]:
     resource = _resource(name)
-    header, rows = _read_rows(resource)
+    header, rows, lines = _read_rows(resource)
     source_ids = None
     if name != "sources":
-        _, src_rows = _read_rows(_resource("sources"))
+        _, src_rows, _ = _read_rows(_resource("sources"))
         source_ids = {r["source_id"] for r in src_rows}
-    return _check_rows(resource, header, rows, source_ids) + _check_foreign_keys(resource, rows)
+    problems = _check_rows(resource, header, rows, source_ids, lines)
+    if not {f["name"] for f in resource["schema"]["fields"]} <= set(header):
+        return problems  # columns missing: said above; the foreign keys cannot be checked
+    return problems + _check_foreign_keys(resource, rows, lines)
 
 
 def _to_frame(resource: dict, rows: list[dict]) -> pd.DataFrame:
@@ -222,7 +334,7 @@ def _load_cached(name: str, data_dir: Path) -> pd.DataFrame:
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise DataError(f"table {name!r} failed validation ({len(problems)} problem(s)):\n  {shown}{more}")
     resource = _resource(name)
-    _, rows = _read_rows(resource)
+    _, rows, _ = _read_rows(resource)
     return _to_frame(resource, rows)
 
 
@@ -240,7 +352,16 @@ def load(name: str) -> pd.DataFrame:
 def rows(name: str, ids, id_column: str | None = None) -> pd.DataFrame:
     """Return the rows of table ``name`` whose id is in ``ids``, in that order; a missing id is a clear error."""
     table = load(name)
+    if isinstance(ids, str):
+        ids = [ids]
+    if isinstance(ids, (pd.DataFrame, dict)) or not hasattr(ids, "__iter__"):
+        raise DataError(f"give the ids as a list of texts, e.g. ['a', 'b'], not {type(ids).__name__}")
+    ids = list(ids)
+    if not all(isinstance(i, (str, int)) and not isinstance(i, bool) for i in ids):
+        raise DataError("give the ids as a list of texts, e.g. ['a', 'b']")
     key = id_column or table.columns[0]
+    if not isinstance(key, str) or key not in table.columns:
+        raise DataError(f"{name}.csv has no column {key!r}; choose one of: {', '.join(table.columns)}")
     indexed = table.set_index(key)
     missing = [i for i in ids if i not in indexed.index]
     if missing:
@@ -266,6 +387,53 @@ def validate_all() -> list[str]:
     return problems
 
 
+# How much a source can carry (the ``reliability`` column of sources.csv; see data/README.md). Each label has a
+# short badge text, a plain-words explanation (the badge's tooltip) and colours whose text contrast is at least
+# 4.5:1 (WCAG AA) against the badge's own background and against white.
+RELIABILITY = {
+    "official_record": ("UN record", "A UN document, record or meeting coverage", "#E3EEF8", "#0B4F85"),
+    "official_statement": ("Official statement", "A government's or organisation's own text: what it says, "
+                           "in its own words", "#E2F2EC", "#0B5E45"),
+    "state_media": ("State media", "A news outlet owned or run by a State: check it against a record",
+                    "#FBEBDD", "#8A3B00"),
+    "edited_analysis": ("Edited analysis", "A journal, think tank or newspaper: written and edited by people, "
+                        "with a view of its own", "#EEEEEE", "#383838"),
+    "ai_summary": ("AI summary", "Machine-written: a lead to a record, never confirmation of a fact on its own",
+                   "#F5E6F0", "#7A2860"),
+    "copy": ("Copy", "A third-party copy of another text: find the original before relying on it",
+             "#FFF4CC", "#6B5000"),
+}
+WEAK_RELIABILITY = ("ai_summary", "copy")  # never confirm a fact alone (tests/test_reliability.py)
+
+
+def _reliability_of(source) -> str:
+    if isinstance(source, str):
+        return source
+    try:
+        value = source.get("reliability", "")
+    except (AttributeError, TypeError):
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def reliability_label(source) -> str:
+    """Return the short label of a source's reliability (a source row, or its ``reliability`` value), or ''."""
+    entry = RELIABILITY.get(_reliability_of(source))
+    return entry[0] if entry else ""
+
+
+def reliability_badge(source) -> str:
+    """Return the HTML badge for a source row (or a ``reliability`` value), e.g. a grey 'Edited analysis'; '' if none."""
+    key = _reliability_of(source)
+    if key not in RELIABILITY:
+        return ""
+    label, meaning, background, colour = RELIABILITY[key]
+    return (f'<span class="kit-badge kit-badge-{key}" title="{html.escape(meaning, quote=True)}" '
+            f'style="display:inline-block;padding:0 6px;margin-right:5px;border:1px solid {colour};'
+            f'border-radius:8px;background:{background};color:{colour};font-size:85%;font-weight:600;'
+            f'line-height:1.5;white-space:nowrap">{html.escape(label)}</span>')
+
+
 class Citation:
     """A formatted list of sources; shows as one folded, numbered list in a notebook (click to open)."""
 
@@ -287,7 +455,13 @@ class Citation:
         return parts
 
     def __str__(self) -> str:
-        return "\n".join(f"[{i}] " + ". ".join(self._parts(r)) + f". {r['url']}" for i, r in enumerate(self.rows, 1))
+        return "\n".join(f"[{i}] " + self._tag(r) + ". ".join(self._parts(r)) + f". {r['url']}"
+                         for i, r in enumerate(self.rows, 1))
+
+    @staticmethod
+    def _tag(r) -> str:
+        label = reliability_label(r)
+        return f"[{label}] " if label else ""
 
     __repr__ = __str__
 
@@ -301,18 +475,24 @@ class Citation:
 
     def _repr_html_(self) -> str:
         items = "".join(
-            f'<li>{html.escape(". ".join(self._parts(r)))}. '
-            f'<a href="{html.escape(r["url"], quote=True)}" target="_blank" rel="noopener">{html.escape(r["url"])}</a></li>'
+            f'<li>{reliability_badge(r)}{html.escape(". ".join(self._parts(r)))}. '
+            f'<a href="{html.escape(r["url"], quote=True)}" target="_blank" rel="noopener" '
+            f'style="text-decoration:underline">{html.escape(r["url"])}</a></li>'
             for r in self.rows)
         return (f'<details class="kit-sources"><summary><strong>{html.escape(self.title)} ({len(self.rows)})</strong>'
                 f" · click to open</summary><ol>{items}</ol></details>")
 
     def _repr_markdown_(self) -> str:
         return f"**{self.title} ({len(self.rows)})**\n\n" + "\n".join(
-            f"{i}. {'. '.join(self._parts(r))}. <{r['url']}>" for i, r in enumerate(self.rows, 1))
+            f"{i}. {self._tag(r)}{'. '.join(self._parts(r))}. <{r['url']}>" for i, r in enumerate(self.rows, 1))
 
 
 def _as_ids(source_ids) -> list[str]:
+    if isinstance(source_ids, pd.DataFrame):
+        if "source_ids" in source_ids.columns:
+            return _as_ids(source_ids["source_ids"])
+        raise DataError("cite() takes source ids, not a table without a 'source_ids' column; "
+                        "pass one column, e.g. kit.cite(table['source_ids'])")
     if isinstance(source_ids, str):
         return [s.strip() for s in source_ids.split(";") if s.strip()]
     try:

@@ -305,3 +305,80 @@ def test_load_and_cite_give_clear_errors_for_any_input(value):
             call(value)
         except kit.DataError:
             pass
+
+
+# ---------------------------------------------------------------- damaged data files: named by file, line and column
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def test_a_utf8_byte_order_mark_is_accepted(data_copy):
+    path = data_copy / "norms.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert list(kit.load("norms")["letter"]) == list("abcdefghijk")
+    assert data.validate_all() == []
+
+
+def test_a_short_row_is_named_by_file_line_and_column(data_copy):
+    path = data_copy / "norms.csv"
+    lines = _lines(path)
+    lines[3] = "n13c,c\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(kit.DataError) as err:
+        kit.load("norms")
+    assert "data/norms.csv, line 4, column 'short_title': the row ends after 2 of 7 cells" in str(err.value)
+
+
+def test_an_unterminated_quote_is_named_by_file_line_and_column(data_copy):
+    path = data_copy / "norms.csv"
+    path.write_text(path.read_text(encoding="utf-8") + 'n13z,z,"Never closed,summary,asks,confirmed,a_res_77_37\n',
+                    encoding="utf-8")
+    with pytest.raises(kit.DataError) as err:
+        kit.load("norms")
+    assert "data/norms.csv, line 13, column 'short_title': a quoted cell is never closed" in str(err.value)
+
+
+def test_line_numbers_stay_right_after_multi_line_quoted_cells(data_copy):
+    path = data_copy / "events.csv"
+    _edit_row(path, 0, "title", "a title\nover\nthree lines")   # two extra lines in the file
+    row_id = _edit_row(path, 3, "source_ids", "no_such_source")
+    with pytest.raises(kit.DataError) as err:
+        kit.load("events")
+    assert f"data/events.csv, line 7 (event_id={row_id!r})" in str(err.value)
+
+
+def test_a_resource_without_a_path_is_named_with_its_line(data_copy):
+    pkg = data_copy / "datapackage.json"
+    text = pkg.read_text(encoding="utf-8")
+    assert text.count('"path": "glossary.csv",') == 1
+    pkg.write_text(text.replace('"path": "glossary.csv",', ""), encoding="utf-8")
+    start = next(i for i, line in enumerate(_lines(pkg), 1) if '"name": "glossary"' in line) - 1  # its '{'
+    assert _lines(pkg)[start - 1].strip() == "{"
+    with pytest.raises(kit.DataError) as err:
+        kit.load("glossary")
+    assert f"data/datapackage.json, line {start} (resource 'glossary'): no 'path'" in str(err.value)
+    assert len(kit.load("norms")) == 11, "the other tables still load"
+
+
+def test_a_byte_that_is_not_utf8_is_named_with_its_line(data_copy):
+    path = data_copy / "norms.csv"
+    raw = path.read_bytes().split(b"\n")
+    raw[4] = raw[4].replace(b"Cooperate", b"Co\xffoperate", 1)
+    path.write_bytes(b"\n".join(raw))
+    with pytest.raises(kit.DataError, match=r"data/norms\.csv, line 5: the byte 0xff \(byte 10 of the line\) is not UTF-8"):
+        kit.load("norms")
+
+
+def test_a_nul_in_a_cell_and_a_table_without_rows_are_refused(data_copy):
+    _edit_row(data_copy / "norms.csv", 2, "summary", "has a \0 in it")
+    with pytest.raises(kit.DataError, match=r"data/norms\.csv, line 4, column 'summary': a NUL character"):
+        kit.load("norms")
+    glossary = data_copy / "glossary.csv"
+    glossary.write_text(_lines(glossary)[0], encoding="utf-8")
+    with pytest.raises(kit.DataError, match=r"data/glossary\.csv has a header but no rows"):
+        kit.load("glossary")
+    glossary.write_text("", encoding="utf-8")
+    data.clear_caches()
+    with pytest.raises(kit.DataError, match=r"data/glossary\.csv is empty"):
+        kit.load("glossary")

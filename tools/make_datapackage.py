@@ -6,6 +6,9 @@ DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 IDS = r"^[a-z0-9_]+(;[a-z0-9_]+)*$"
 ID = r"^[a-z0-9_]+$"
 CONF = ["confirmed", "partly confirmed"]
+# How much a source can carry (see data/README.md): the first four can confirm a fact; a machine-written
+# summary or a third-party copy never confirms one alone (tests/test_reliability.py).
+RELIABILITY = ["official_record", "official_statement", "state_media", "edited_analysis", "ai_summary", "copy"]
 SRC = {"kit:list": ";", "kit:references": {"resource": "sources", "field": "source_id"}}
 
 
@@ -53,6 +56,11 @@ TABLES = {
             f("kind", required=True, enum=["un_resolution", "un_decision", "un_report", "un_document",
                                            "un_press_release", "un_web_page", "government", "research",
                                            "news_analysis", "dataset", "position_paper"]),
+            f("reliability", required=True, enum=RELIABILITY,
+              description="what kind of source it is, for weighing it: official_record (a UN document, record or "
+                          "meeting coverage), official_statement (a government's or organisation's own text), "
+                          "state_media, edited_analysis (journals, think tanks, newspapers), ai_summary "
+                          "(machine-written) or copy (a third-party copy of another text)"),
         ],
         primaryKey="source_id",
     ),
