@@ -28,7 +28,8 @@ from .compare import (compare_mechanisms, comparison_html, comparison_sources, c
                       weighted_scores)
 # --- simulation, review, classroom (notebooks 06, 07)
 from .simulation import (assign_roles, compare_with_2025, consensus, delegation_card, delegation_cards,
-                         mechanism_designer, role_assigner)
+                         landmarks, mechanism_designer, one_concession_away, role_assigner, single_concessions,
+                         zone_of_agreement, zone_summary)
 from .exercises import export as export_answers, set_name
 
 __version__ = "0.1.0"

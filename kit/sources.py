@@ -74,6 +74,7 @@ def _parts() -> dict:
                                 "digwatch_poa_proposal_2020", "digwatch_oewg7_closure", "russiaun_611123",
                                 "tass_1776027", "digwatch_convention_2023"],
             "cards": lambda: _column(load("positions")),
+            "model": lambda: _column(load("stances")) + _column(load("design_options")) + ["digwatch_oewg8_highlights"],
             "record": lambda: ["digwatch_poa_vote_2022", "press_agdsi3705", "digwatch_gm_kickoff_2026",
                                "digwatch_oewg9_other_matters", "digwatch_final_report_summary_2025",
                                "lawfare_permanent_process_2025", "unoda_meeting_76825"],

@@ -77,9 +77,9 @@ def test_bodies_are_spans_and_one_day_events_are_markers(events):
 
 def test_partial_dates_are_shown_as_written_and_as_open_markers(events):
     fig = timeline_figure(events)
-    trace, i = _point(fig, "a_res_70_237")    # date 2015-12: month only
-    assert "Date: 2015-12 (only the month is known)" in trace.hovertext[i]
-    assert "2015-12-01" not in trace.hovertext[i]
+    trace, i = _point(fig, "a_77_275")        # date 2022-07: month only
+    assert "Date: 2022-07 (only the month is known)" in trace.hovertext[i]
+    assert "2022-07-01" not in trace.hovertext[i]
     assert trace.marker.symbol[i].endswith("-open")
     trace, i = _point(fig, "a_res_73_27")     # exact day
     assert "Date: 2018-12-05" in trace.hovertext[i] and not trace.marker.symbol[i].endswith("-open")
@@ -163,11 +163,11 @@ def test_wrong_table_and_unknown_event_raise_clear_errors(events):
 
 
 def test_event_details_and_sources(events):
-    d = event_details(events, "a_res_70_237")
+    d = event_details(events, "a_77_275")
     assert isinstance(d, EventDetails) and isinstance(d.row, pd.Series)
-    assert d["when"] == "2015-12 (only the month is known)" and d["symbol"] == "A/RES/70/237"
-    assert d.row["title"] == events.set_index("event_id").loc["a_res_70_237", "title"]
-    assert len(event_sources(events, "a_res_70_237")) == len(d["source_ids"])
+    assert d["when"] == "2022-07 (only the month is known)" and d["symbol"] == "A/77/275"
+    assert d.row["title"] == events.set_index("event_id").loc["a_77_275", "title"]
+    assert len(event_sources(events, "a_77_275")) == len(d["source_ids"])
 
 
 _RAW = re.compile(r"<NA>|\bnan\b|\bNaN\b|\bNone\b|\bNaT\b")

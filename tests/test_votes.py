@@ -52,9 +52,11 @@ def test_default_figure_shows_both_bodies_in_separate_panels(votes):
 def test_missing_counts_are_explained_not_drawn_as_zero(votes):
     fig = vote_figure(votes)
     bars, notes = _bars(fig), _notes(fig)
-    assert ("General Assembly", "A/RES/75/240 · Russian Federation") in notes
-    assert "no confirmed record" in notes[("General Assembly", "A/RES/75/240 · Russian Federation")]
-    assert ("General Assembly", "yes", "A/RES/75/240 · Russian Federation") not in bars
+    assert notes[("General Assembly", "A/RES/75/240 · Russian Federation")] == "92–50–21"   # Digital Library record
+    assert bars[("General Assembly", "yes", "A/RES/75/240 · Russian Federation")] == 92
+    assert ("General Assembly", "A/RES/77/37 · France") in notes
+    assert "no confirmed record" in notes[("General Assembly", "A/RES/77/37 · France")]
+    assert ("General Assembly", "yes", "A/RES/77/37 · France") not in bars
     assert ("First Committee", "abstain", "A/RES/73/266 · United States") not in bars   # abstentions not given
     assert notes[("First Committee", "A/RES/73/266 · United States")] == "139–11–?"
     assert notes[("First Committee", "A/RES/77/37 · France")] == "157–6–14"
@@ -86,12 +88,14 @@ def test_vote_table_names_the_body_on_every_row(votes):
     assert set(table["body"]) == set(BODIES)
     assert list(dict.fromkeys(table["text"])) == list(DEFAULT_TEXTS)
     row = table[(table["text"] == "A/RES/75/240")]
-    assert list(row["body"]) == ["First Committee"] and int(row["no"].iloc[0]) == 50
+    assert list(row["body"]) == ["First Committee", "General Assembly"] and list(row["no"].astype(int)) == [50, 50]
+    assert list(row["yes"].astype(int)) == [104, 92]
 
 
 def test_texts_without_a_symbol_get_an_honest_label(votes):
     texts = vote_texts(votes).set_index("text")
-    assert texts.loc["us_cyber_2020", "label"] == "United States text of 2020 (symbol not confirmed)"
+    assert texts.loc["A/RES/75/32", "label"] == "A/RES/75/32 · United States"   # symbol confirmed by the record
+    assert not any("symbol not confirmed" in label for label in texts["label"])
     assert texts.loc["A/RES/73/187", "related"]
 
 
@@ -100,10 +104,10 @@ def test_adoption_record_before_and_after_2018(votes, events):
     assert "A/RES/73/187" not in set(rec["text"])    # related cybercrime text left out
     modes = dict(zip(rec["text"], rec["adoption"]))
     assert modes["A/RES/73/27"] == "recorded vote" and modes["A/RES/68/243"] == "without a vote"
-    assert modes["A/RES/75/240"] == "mode not confirmed"
+    assert modes["A/RES/75/240"] == "recorded vote" and modes["A/RES/77/37"] == "mode not confirmed"
     summary = adoption_summary(votes, events)
     assert summary.loc[("before 2018", "resolution"), "without a vote"] == 6
-    assert summary.loc[("2018 and after", "resolution"), "recorded vote"] == 4
+    assert summary.loc[("2018 and after", "resolution"), "recorded vote"] == 5   # 73/27, 73/266, 74/28, 74/29, 75/240
     assert summary.loc[("2018 and after", "decision"), "without a vote"] == 3
     assert adoption_summary(votes, events, split_year=2010).loc[("before 2010", "resolution"), "recorded vote"] == 4
 

@@ -9,6 +9,7 @@ CONF = ["confirmed", "partly confirmed"]
 # How much a source can carry (see data/README.md): the first four can confirm a fact; a machine-written
 # summary or a third-party copy never confirms one alone (tests/test_reliability.py).
 RELIABILITY = ["official_record", "official_statement", "state_media", "edited_analysis", "ai_summary", "copy"]
+SIM_DIMENSIONS = ["format", "membership", "decision_making", "duration", "legal_nature", "stakeholders", "accreditation", "thematic_groups", "international_law", "cb_funding", "review_cycle", "name"]
 SRC = {"kit:list": ";", "kit:references": {"resource": "sources", "field": "source_id"}}
 
 
@@ -102,6 +103,27 @@ TABLES = {
             f("note"),
         ],
         primaryKey="vote_id",
+    ),
+    "vote_records": dict(
+        path="records/vote_records.csv",
+        title="Vote records (extract)",
+        description="The official records each row of votes.csv is checked against (tests/test_vote_records.py): "
+                    "UN Digital Library voting records, iGov decision records, resolution texts and UN meetings "
+                    "coverage, with the copy each was read in.",
+        fields=[
+            f("symbol", required=True, description="resolution or decision symbol"),
+            f("body", required=True, enum=["General Assembly", "First Committee"]),
+            date("date"),
+            f("yes", type="integer", minimum=0, description="empty where the record gives no figure"),
+            f("no", type="integer", minimum=0),
+            f("abstain", type="integer", minimum=0),
+            f("record_url", required=True, pattern=r"^https?://\S+$", description="the UN record"),
+            f("copy_read", required=True, description="the copy of the record that was read"),
+            f("source_id", required=True, pattern=ID, description="the record's row in sources.csv",
+              **{"kit:references": {"resource": "sources", "field": "source_id"}}),
+            f("record", required=True, description="what kind of record it is, and what it does not give"),
+        ],
+        primaryKey=["symbol", "body"],
     ),
     "un_members": dict(
         title="UN membership",
@@ -287,6 +309,11 @@ TABLES = {
             f("interests", required=True, description="the kit's reading of what the delegation wants"),
             f("red_lines", required=True, description="the kit's reading of what it would not accept"),
             f("likely_allies", pattern=IDS, description="';'-separated delegation ids", **{"kit:list": ";"}),
+            {"name": "reservation", "type": "integer",
+             "description": "the kit's reading: the satisfaction (percent, -100 to 100) the delegation needs to join "
+                            "consensus; groups never block",
+             "constraints": {"required": True, "minimum": -100, "maximum": 100}},
+            f("reservation_reading", required=True, description="why this reservation level, in the kit's reading"),
             confidence(),
             sources_field(),
         ],
@@ -294,22 +321,40 @@ TABLES = {
     ),
     "design_options": dict(
         title="Design options for the future mechanism",
-        description="For each design dimension, the options the class can choose; cannot_accept lists the "
-                    "delegations whose red line the option crosses (the kit's reading of sourced positions); "
-                    "agreed_2025 says whether the Global Mechanism agreed in July 2025 has this option.",
+        description="For each design dimension, the options the class can choose, in menu order; "
+                    "agreed_2025 says whether the Global Mechanism agreed in July 2025 has this option. Who "
+                    "prefers or rejects which option is in stances.csv.",
         fields=[
-            f("dimension", required=True, enum=["format", "membership", "decision_making", "duration",
-                                                "legal_nature", "stakeholders", "capacity_building"]),
+            f("dimension", required=True, enum=SIM_DIMENSIONS),
             f("option_id", required=True, pattern=ID),
-            f("label", required=True),
-            f("cannot_accept", pattern=IDS, description="';'-separated delegation ids whose red line this crosses",
-              **{"kit:list": ";"}),
+            f("label", required=True, description="the option as the menu shows it; rows are in menu order"),
             f("reading", required=True, description="why, in the kit's reading of the sourced positions"),
             f("agreed_2025", required=True, enum=["yes", "no", "not_confirmed"]),
             confidence(),
             sources_field(),
         ],
         primaryKey=["dimension", "option_id"],
+    ),
+    "stances": dict(
+        title="Stances of delegations on each design dimension (the kit's reading)",
+        description="One row per delegation and dimension where a position was found in statements made before "
+                    "July 2025: the weight of the dimension for it, its preference for each option (-2 to +2; "
+                    "options not listed score 0), its red lines, the reading and its sources. A delegation with no "
+                    "row for a dimension has no position found there: weight 0.",
+        fields=[
+            f("delegation_id", required=True, pattern=ID),
+            f("dimension", required=True, enum=SIM_DIMENSIONS),
+            {"name": "weight", "type": "integer", "description": "how much the dimension matters to it (1 to 3)",
+             "constraints": {"required": True, "minimum": 1, "maximum": 3}},
+            f("preferences", required=True, pattern=r"^[a-z0-9_]+=-?[0-2](;[a-z0-9_]+=-?[0-2])*$",
+              description="option=score pairs, ';'-separated, scores -2 to 2", **{"kit:list": ";"}),
+            f("red_lines", pattern=IDS, description="';'-separated option ids it cannot accept", **{"kit:list": ";"}),
+            f("reading", required=True, description="the kit's reading of the sourced statements, in our words"),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey=["delegation_id", "dimension"],
+        foreignKeys=[{"fields": "delegation_id", "reference": {"resource": "delegations", "fields": "delegation_id"}}],
     ),
 }
 
@@ -321,7 +366,7 @@ def main():
         if "foreignKeys" in t:
             schema["foreignKeys"] = t["foreignKeys"]
         resources.append({
-            "name": name, "path": f"{name}.csv", "title": t["title"], "description": t["description"],
+            "name": name, "path": t.get("path", f"{name}.csv"), "title": t["title"], "description": t["description"],
             "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
             "schema": schema,
         })
