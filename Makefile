@@ -1,18 +1,23 @@
 # Two commands do all set-up: `make lab` opens the kit, `make test` runs every test.
-# Both create .venv from requirements.txt the first time (and again when requirements.txt changes).
+# `make lab` installs what students need (requirements.txt) into .venv; `make test` adds the test and build tools
+# (requirements-dev.txt); each does so the first time, and again when its file changes.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kit-installed
+DEV_STAMP := $(VENV)/.kit-dev-installed
 NOTEBOOK ?= notebooks/00_start_here.ipynb
+AXE    := node_modules/axe-core/axe.min.js
+CHP    := node_modules/.bin/configurable-http-proxy
 
-.PHONY: lab test test-fast nbval browser expected html bench clean help
+.PHONY: lab test test-fast test-hub nbval browser expected html bench load clean help
 
 help:
 	@echo "make lab        open the kit in JupyterLab (at $(NOTEBOOK))"
-	@echo "make test       run every test: unit tests, nbval over every notebook, the browser test"
+	@echo "make test       run every test: unit tests, nbval over every notebook, the browser test, the wheel and hub tests"
 	@echo "make test-fast  unit tests only (no notebooks, no browser)"
+	@echo "make test-hub   the JupyterHub test alone: two students on a real hub, nbgitpuller links, hand-ins"
 	@echo "make expected   re-record the expected outputs of strictly checked notebook cells"
 	@echo "make html       build the static HTML edition in build/html (works offline)"
 	@echo "make bench      measure import, notebook and widget times; append them to benchmarks/RESULTS.md"
@@ -22,30 +27,50 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
 	@touch $(STAMP)
 
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $(DEV_STAMP)
+
+# axe-core, the accessibility checker the browser tests run (package.json pins it; node_modules is not committed)
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: the browser tests will skip their accessibility check"; exit 0; }; \
+	npm ci --no-audit --no-fund --loglevel=error && touch $(AXE) || echo "npm ci failed: the browser tests will skip their accessibility check"
+
+# configurable-http-proxy, the proxy in front of the hub test's JupyterHub (pinned in package.json, like axe-core)
+$(CHP): | $(AXE)
+	@command -v npm >/dev/null || { echo "npm not found: the hub test will skip"; exit 0; }; \
+	npm ci --no-audit --no-fund --loglevel=error && touch $(AXE) || echo "npm ci failed: the hub test will skip"
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK)
 
-test: $(STAMP)
+test: $(DEV_STAMP) $(AXE) $(CHP)
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks docs/notebook_template.ipynb
 
-test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser" tests --ignore=tests/test_nbval_catches_errors.py \
+test-fast: $(DEV_STAMP)
+	$(BIN)/python -m pytest -m "not browser and not hub and not package" tests --ignore=tests/test_nbval_catches_errors.py \
 		--ignore=tests/test_offline.py --ignore=tests/test_reproducible.py
 
-nbval: $(STAMP)
+test-hub: $(DEV_STAMP) $(CHP)
+	$(BIN)/python -m pytest -m hub tests/hub
+
+nbval: $(DEV_STAMP)
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks docs/notebook_template.ipynb
 
-browser: $(STAMP)
+browser: $(DEV_STAMP) $(AXE)
 	$(BIN)/python -m pytest tests/browser
 
-expected: $(STAMP)
+expected: $(DEV_STAMP)
 	$(BIN)/python -m tests.tools.record_expected
 
 html: $(STAMP)
 	$(BIN)/python tools/build_html.py --out build/html
 
-bench: $(STAMP)
+bench: $(DEV_STAMP) $(CHP)
 	$(BIN)/python -m benchmarks.run
 
+load: $(STAMP)
+	$(BIN)/python tools/measure_load.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache tests/browser/screenshots build
+	rm -rf $(VENV) .pytest_cache tests/browser/screenshots build node_modules

@@ -7,6 +7,8 @@
    100 interactions each (goal: median under 10 ms).
 4. In the real browser: time from a widget change to the updated chart drawn (goal: under 300 ms), when Chromium
    and Playwright are available.
+5. On a real JupyterHub (the hub test): hub start, login to an open notebook, Run All; and the install time of the
+   student set (requirements.txt) against the full set (requirements-dev.txt). See benchmarks/hub.py.
 """
 from __future__ import annotations
 
@@ -135,7 +137,8 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem_s}, Python {platform.python_version()}, {platform.system()}"
 
 
-def report(imp: dict, nbs: dict, widgets: dict, browser: dict) -> str:
+def report(imp: dict, nbs: dict, widgets: dict, browser: dict, hub: dict | None = None,
+           install: dict | None = None) -> str:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"## {now}", "", f"Machine: {machine()}.", "",
              "| measure | figure | floor | ratio | goal | met |", "|---|---|---|---|---|---|",
@@ -155,6 +158,13 @@ def report(imp: dict, nbs: dict, widgets: dict, browser: dict) -> str:
         for name, b in browser.items():
             lines.append(f"| browser: {name} (n={b['n']}) | median {b['median_ms']:.0f} ms, max {b['max_ms']:.0f} ms "
                          f"| | | < 300 ms | {'yes' if b['median_ms'] < 300 else 'no'} |")
+    if hub is not None and install is not None:
+        from benchmarks.hub import report_rows
+
+        lines += report_rows(hub, install)
+    from benchmarks.simulation import report_rows as simulation_rows
+
+    lines += simulation_rows()
     return "\n".join(lines) + "\n"
 
 
@@ -168,7 +178,13 @@ def main():
     widgets = bench_widgets()
     print("browser…", flush=True)
     browser = bench_browser()
-    text = report(imp, nbs, widgets, browser)
+    from benchmarks.hub import measure_hub, measure_install
+
+    print("hub…", flush=True)
+    hub = measure_hub()
+    print("install times…", flush=True)
+    install = measure_install()
+    text = report(imp, nbs, widgets, browser, hub, install)
     print(text)
     header = "# Benchmark results\n\nAppended by `make bench`; the newest run is last.\n\n"
     previous = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else header

@@ -16,19 +16,22 @@ from __future__ import annotations
 import html
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from . import data as _data
-from .answers import AnswerStore
+from .answers import AnswerStore, AnswersError
+from .style import EXERCISE_CLASS, EXERCISE_CSS, TEXT_COLOURS
 from .widgets import display_widget
+
+ERROR_STYLE = f'style="color:{TEXT_COLOURS["error"]}"'  # readable on white (WCAG AA)
 
 TYPES = ("multiple_choice", "multiple_select", "ordering", "matching", "free_text")
 AUTO_CHECKED = TYPES[:4]
-MAX_TEXT = 20_000  # characters kept from a free-text answer
+MAX_TEXT = 20_000  # the longest free-text answer accepted (a longer one is refused, never cut)
 
 
 class ExerciseError(ValueError):
@@ -97,6 +100,10 @@ class Result:
     explanation: str = ""
     model_answer: str = ""
     source_ids: tuple = field(default_factory=tuple)
+    notes: tuple = field(default_factory=tuple)  # what the student must be told about their answers file
+
+    def _repr_html_(self) -> str:
+        return result_html(self)
 
 
 def exercises_dir() -> Path:
@@ -185,7 +192,10 @@ def all_exercises() -> dict[str, Exercise]:
 def get(exercise_id) -> Exercise:
     """Return one exercise; an unknown id gets an error that lists close matches."""
     exercises = all_exercises()
-    if not isinstance(exercise_id, str) or exercise_id not in exercises:
+    if not isinstance(exercise_id, str):
+        raise ExerciseError(f"an exercise id is a text such as 'start_two_bodies', not {type(exercise_id).__name__}; "
+                            "kit.exercises.catalog() lists them all")
+    if exercise_id not in exercises:
         hint = _data._suggest(exercise_id, exercises) if isinstance(exercise_id, str) else ""
         raise ExerciseError(f"unknown exercise {exercise_id!r}{hint}; kit.exercises.catalog() lists them all")
     return exercises[exercise_id]
@@ -197,7 +207,7 @@ def catalog(notebook: str | None = None) -> pd.DataFrame:
              "auto_checked": e.auto_checked} for e in all_exercises().values()]
     table = pd.DataFrame(rows, columns=["notebook", "id", "type", "objective", "auto_checked"])
     if notebook is not None:
-        if notebook not in set(table["notebook"]):
+        if not isinstance(notebook, str) or notebook not in set(table["notebook"]):
             raise ExerciseError(f"no exercises for notebook {notebook!r}; "
                                 f"choose one of: {', '.join(sorted(set(table['notebook'])))}")
         table = table[table["notebook"] == notebook]
@@ -266,6 +276,9 @@ def check(exercise_id, answer) -> Result:
         feedback = "Correct." if right == len(ex.pairs) else f"Not quite: {right} of {len(ex.pairs)} matched correctly."
     else:
         _need(isinstance(answer, str) and answer.strip() != "", ex, "write your answer as text")
+        _need(len(answer) <= MAX_TEXT, ex, f"your answer is {len(answer):,} characters long; the limit is "
+                                           f"{MAX_TEXT:,} characters (about 3,000 words). Shorten it and submit again: "
+                                           "nothing was saved")
         words = len(answer.split())
         if words < ex.min_words:
             raise ExerciseError(f"{ex.id}: your answer has {words} words; write at least {ex.min_words}")
@@ -279,8 +292,6 @@ def _jsonable(answer):
         return sorted(answer)
     if isinstance(answer, tuple):
         return list(answer)
-    if isinstance(answer, str):
-        return answer[:MAX_TEXT]
     return answer
 
 
@@ -291,7 +302,8 @@ def submit(exercise_id, answer, store: AnswerStore | None = None) -> Result:
     ex = get(exercise_id)
     store.save(ex.id, {"notebook": ex.notebook, "type": ex.type, "answer": _jsonable(answer),
                        "correct": result.correct, "score": result.score})
-    return result
+    notes, store.warnings = tuple(store.warnings), []  # e.g. a damaged file set aside: the student is told
+    return replace(result, notes=notes) if notes else result
 
 
 # ---------------------------------------------------------------------------- the widget
@@ -309,6 +321,7 @@ def result_html(result: Result) -> str:
     else:
         colour, icon = ("#009E73", "✔") if result.correct else ("#D55E00", "✘")
     parts = [f'<div class="kit-feedback" style="border-left:4px solid {colour};padding:4px 10px">',
+             *(f"<p {ERROR_STYLE}><b>Note:</b> {html.escape(m)}</p>" for m in result.notes),
              f"<b>{icon} {html.escape(result.feedback)}</b>"]
     if result.explanation:
         parts.append(f"<p>{html.escape(result.explanation)}</p>")
@@ -352,7 +365,9 @@ class ExerciseWidget:
                                       tooltip="Check and save your answer")
         self.feedback = w.HTML("")
         self.submit_button.on_click(lambda _: self.submit())
-        self.widget = w.VBox([self.prompt, *self.controls, self.submit_button, self.feedback])
+        # the CSS makes long option labels wrap instead of running over the next option (see kit.style)
+        self.widget = w.VBox([w.HTML(EXERCISE_CSS), self.prompt, *self.controls, self.submit_button, self.feedback])
+        self.widget.add_class(EXERCISE_CLASS)
         self._restore()
 
     def answer(self):
@@ -382,10 +397,13 @@ class ExerciseWidget:
                 raise ExerciseError(f"{self.exercise.id}: choose an answer first")
             self.result = submit(self.exercise.id, answer, self.store)
         except ExerciseError as err:
-            self.feedback.value = f'<p style="color:#D55E00">{html.escape(str(err))}</p>'
+            self.feedback.value = f'<p {ERROR_STYLE}>{html.escape(str(err))}</p>'
+            return None
+        except AnswersError as err:  # not saved: the message says why, and where to save instead
+            self.feedback.value = self._warnings_html() + f"<p {ERROR_STYLE}><b>{html.escape(str(err))}</b></p>"
             return None
         except (OSError, TimeoutError) as err:
-            self.feedback.value = (f'<p style="color:#D55E00">Your answer could not be saved: {html.escape(str(err))}. '
+            self.feedback.value = (f'<p {ERROR_STYLE}>Your answer could not be saved: {html.escape(str(err))}. '
                                    "Copy it somewhere safe and tell your instructor.</p>")
             return None
         self.feedback.value = self._warnings_html() + result_html(self.result)
@@ -393,13 +411,13 @@ class ExerciseWidget:
 
     def _warnings_html(self) -> str:
         msgs, self.store.warnings = self.store.warnings, []
-        return "".join(f'<p style="color:#D55E00"><b>Note:</b> {html.escape(m)}</p>' for m in msgs)
+        return "".join(f'<p {ERROR_STYLE}><b>Note:</b> {html.escape(m)}</p>' for m in msgs)
 
     def _restore(self) -> None:
         """Put a previously saved answer back into the controls and show its feedback."""
         try:
             record = self.store.get(self.exercise.id)
-        except (OSError, TimeoutError):
+        except (OSError, TimeoutError, AnswersError):
             record = None
         warnings = self._warnings_html()
         if not record:
@@ -447,8 +465,10 @@ def exercise(exercise_id: str) -> ExerciseWidget:
 
 def set_name(name: str) -> str:
     """Record your name in your answers file (it appears on what you hand in)."""
-    AnswerStore().set_student(name)
-    return f"Saved: answers will be handed in as {name.strip()!r}."
+    store = AnswerStore()
+    store.set_student(name)
+    notes = "".join(f"Note: {m}\n" for m in store.warnings)  # e.g. a damaged file set aside
+    return notes + f"Saved: answers will be handed in as {store.load()['student']!r}."
 
 
 def export(path=None):

@@ -23,6 +23,73 @@ TRACK_LABELS = {
 # Votes: yes / no / abstain, in colours that do not rely on red versus green.
 VOTE_COLOURS = {"yes": OKABE_ITO["blue"], "no": OKABE_ITO["vermillion"], "abstain": OKABE_ITO["grey"]}
 
+# Colours for *text* on white. Okabe–Ito's vermillion (3.9:1), green (3.4:1), orange and grey fail WCAG AA's
+# 4.5:1 for text, so words use these darker shades of the same hues; chart fills keep the palette above.
+TEXT_COLOURS = {"error": "#B34700", "success": "#007A5A", "info": OKABE_ITO["blue"], "muted": "#555555"}
+
+# ---------------------------------------------------------------------------- widgets
+
+# The class every exercise widget carries, so the CSS below touches exercises only.
+EXERCISE_CLASS = "kit-exercise-widget"
+
+# ipywidgets 8 gives each radio label a fixed 20 px height and checkbox / dropdown labels `white-space: nowrap`:
+# a long option then runs over the next one or is cut off. In exercises, labels wrap and grow instead.
+EXERCISE_CSS = """<style>
+.{c} .widget-radio-box label {{display: flex; align-items: flex-start; height: auto; white-space: normal;
+  overflow-wrap: anywhere; min-height: var(--jp-widgets-radio-item-height); line-height: 20px; margin-bottom: 4px}}
+.{c} .widget-radio-box input {{float: none; order: -1; flex: 0 0 auto; height: 20px}}
+.{c} .widget-checkbox {{height: auto; min-height: var(--jp-widgets-inline-height)}}
+.{c} .widget-checkbox .widget-label-basic {{display: flex; align-items: flex-start; white-space: normal;
+  overflow: visible; overflow-wrap: anywhere; line-height: 20px; padding: 4px 0}}
+.{c} .widget-checkbox input[type='checkbox'] {{flex: 0 0 auto; align-self: flex-start; height: 20px}}
+.{c} .widget-dropdown {{height: auto; min-height: var(--jp-widgets-inline-height); flex-wrap: wrap; row-gap: 4px}}
+.{c} .widget-dropdown > .widget-label {{flex: 1 1 20em; height: auto; white-space: normal; overflow-wrap: anywhere;
+  line-height: 20px; text-align: left; padding: 4px 0}}
+.{c} .widget-dropdown > select {{flex: 0 1 auto; min-width: 12em; max-width: 100%;
+  height: var(--jp-widgets-inline-height)}}
+</style>""".format(c=EXERCISE_CLASS)
+
+# ipywidgets 8 draws sliders with noUiSlider, whose handles (role="slider") have no accessible name: a screen
+# reader announces "slider, 3" without saying what it sets. This names each handle after its slider's
+# description, now and whenever a slider is drawn again (one observer per page).
+SLIDER_NAMES_JS = r"""(function () {
+  function clean(s) { return (s || '').replace(/[\u200b\s]+/g, ' ').trim(); }
+  function name() {
+    document.querySelectorAll('.widget-slider').forEach(function (slider) {
+      var label = slider.querySelector(':scope > .widget-label');
+      var text = clean(label && label.textContent) || 'Value';
+      var handles = slider.querySelectorAll('.noUi-handle');
+      handles.forEach(function (handle, i) {
+        var own = handles.length > 1 ? text + (i === 0 ? ' (from)' : ' (to)') : text;
+        if (handle.getAttribute('aria-label') !== own) handle.setAttribute('aria-label', own);
+      });
+    });
+  }
+  name();
+  if (window.kitSliderNames) return;
+  var pending = false;
+  window.kitSliderNames = new MutationObserver(function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; name(); });
+  });
+  window.kitSliderNames.observe(document.body, {childList: true, subtree: true});
+})();"""
+
+
+def _has_slider(widget) -> bool:
+    if "Slider" in type(widget).__name__:
+        return True
+    return any(_has_slider(child) for child in (getattr(widget, "children", None) or ()))
+
+
+def slider_names(widget) -> dict | None:
+    """Return a raw display bundle that names ``widget``'s slider handles for screen readers (None: no slider).
+
+    Raw, with no text/plain: nothing shows in the notebook, and no repr is saved in it.
+    """
+    return {"application/javascript": SLIDER_NAMES_JS} if _has_slider(widget) else None
+
 
 def _register_template() -> str:
     """Register the kit's light chart template (white, light grid, Okabe–Ito colours) with plotly; return its name.

@@ -30,7 +30,9 @@ class FigureArea:
 
     def error(self, err: Exception) -> None:
         """Show a problem the student caused (e.g. nothing selected) in words, keeping the last good view."""
-        self.message.value = f'<p style="color:#D55E00"><b>{html.escape(str(err))}</b></p>'
+        from .style import TEXT_COLOURS
+
+        self.message.value = f'<p style="color:{TEXT_COLOURS["error"]}"><b>{html.escape(str(err))}</b></p>'
 
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -124,4 +126,9 @@ def display_widget(obj):
     if static_edition():
         display(*static_views(obj), HTML(STATIC_NOTE))
     else:
+        from .style import slider_names
+
         display(obj.widget)
+        named = slider_names(obj.widget)  # ipywidgets leaves slider handles nameless for screen readers
+        if named:
+            display(named, raw=True)

@@ -70,7 +70,9 @@ def export(nb: nbformat.NotebookNode, title: str) -> str:
     # drop the script tags whose URL we emptied, then inline plotly.js once, before any chart
     body = re.sub(r'<script[^>]*\bsrc=""[^>]*>\s*</script>', "", body)
     plotly_js = f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>'
-    body = body.replace("</head>", f"{plotly_js}\n</head>", 1)
+    # links in text must not differ by colour alone (WCAG 1.4.1): the lab template does not underline them
+    links = "<style>.jp-RenderedHTMLCommon a:link, .jp-RenderedHTMLCommon a:visited {text-decoration: underline}</style>"
+    body = body.replace("</head>", f"{plotly_js}\n{links}\n</head>", 1)
     back = ('<p style="margin:1em 2em"><a href="index.html">← All notebooks of the UN cyber-diplomacy teaching kit</a>'
             " · static edition: interactive controls need JupyterLab</p>")
     body = re.sub(r"(<body[^>]*>)", r"\1" + back, body, count=1)

@@ -143,10 +143,14 @@ _INSPECT = """
     widgetErrors: (outText.match(/Error displaying widget/g) || []).length,
     widgetLoading: (outText.match(/Loading widget/g) || []).length,
     widgets: expectWidgets,
-    widgetsRendered: outputs.filter(o => o.querySelector(':scope > .jupyter-widgets, :scope > .widget-box, :scope .jupyter-widgets')
+    // (a lone RadioButtons' root has no 'jupyter-widgets' class in ipywidgets 8, only 'widget-radio')
+    widgetsRendered: outputs.filter(o => o.querySelector(':scope > .jupyter-widgets, :scope > .widget-box, '
+                                                         + ':scope .jupyter-widgets, :scope > .lm-Widget.widget-radio')
                                       && !o.parentElement.closest('.jupyter-widgets')).length,
     plots: Math.max(expectPlots, plots.length),
     plotsDrawn: plots.filter(p => p.querySelector('.main-svg')).length,
+    // the static edition's default view (HTML instead of live widgets): never in a live JupyterLab
+    staticNotes: outputs.filter(o => o.querySelector('.kit-static-note')).length,
   };
 }
 """ % {"widget": MIME_WIDGET, "plotly": MIME_PLOTLY, "error": MIME_ERROR}
@@ -178,8 +182,10 @@ def guard_network(page) -> list:
     return external
 
 
-def run_notebook(page, server: LabServer, relpath: str, timeout: float = 240, screenshot: Path | None = None) -> dict:
-    """Open ``relpath`` in JupyterLab, run all cells, wait for outputs to render; return what was seen, with problems."""
+def run_notebook(page, server: LabServer, relpath: str, timeout: float = 240, screenshot: Path | None = None,
+                 settle: float = 20) -> dict:
+    """Open ``relpath`` in JupyterLab, run all cells, wait (up to ``settle`` s) for outputs to render; return what
+    was seen, with problems."""
     external = getattr(page, "kit_external", None)
     already = len(external) if external is not None else 0
     page.goto(server.url(relpath))
@@ -200,9 +206,9 @@ def run_notebook(page, server: LabServer, relpath: str, timeout: float = 240, sc
             break  # a cell failed: JupyterLab stops running the rest
         time.sleep(0.5)
     # let widgets and plotly finish drawing
-    settle = time.monotonic() + 20
+    until = time.monotonic() + settle
     seen = page.evaluate(_INSPECT)
-    while time.monotonic() < settle:
+    while time.monotonic() < until:
         if (seen["widgetLoading"] == 0 and seen["plotsDrawn"] == seen["plots"]
                 and seen["widgetsRendered"] >= seen["widgets"]):
             break
@@ -224,6 +230,9 @@ def run_notebook(page, server: LabServer, relpath: str, timeout: float = 240, sc
         problems.append(f"only {seen['widgetsRendered']} of {seen['widgets']} widgets rendered")
     if seen["plotsDrawn"] < seen["plots"]:
         problems.append(f"only {seen['plotsDrawn']} of {seen['plots']} plotly figures drawn")
+    if seen["staticNotes"]:
+        problems.append(f"{seen['staticNotes']} output(s) show the static edition's default view (class "
+                        "kit-static-note) instead of live widgets: was KIT_STATIC_EDITION=1 set for the kernel?")
     if external is not None and len(external) > already:
         problems.append(f"tried to fetch from the web: {external[already:][:3]}")
     seen["problems"] = problems
