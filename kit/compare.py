@@ -109,7 +109,8 @@ MECHANISM_PATTERNS = {
     "gge": "", "oewg_2019": "/", "oewg_2021": "\\", "poa": "x", "ru_rid": "-", "ru_convention": "|",
     "global_mechanism": ".",
 }
-STATUS_COLOURS = {"not_in_mandate": "#EEEEEE", "proposed": OKABE_ITO["orange"], "in_mandate": OKABE_ITO["blue"]}
+# black cell text must read on every colour (WCAG AA 4.5:1): sky blue 9.1:1, orange 9.3:1, light grey 17:1
+STATUS_COLOURS = {"not_in_mandate": "#EEEEEE", "proposed": OKABE_ITO["orange"], "in_mandate": OKABE_ITO["sky_blue"]}
 
 
 # --------------------------------------------------------------------------- data, loaded once

@@ -265,3 +265,18 @@ def test_widget_update_is_fast(widget, monkeypatch):
         widget.weights["inclusiveness"].value = i % 5
         times.append(time.perf_counter() - t)
     assert statistics.median(times) < 0.05  # generous for a shared CI machine; the notebook target is 20 ms
+
+
+def _luminance(hex_colour: str) -> float:
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_heatmap_cell_text_is_readable_on_every_colour():
+    """WCAG AA: the labels drawn on the mandate heatmap reach 4.5:1 against each cell colour."""
+    trace = kit.mandate_overlap_figure().data[0]
+    text = _luminance(trace.textfont.color)
+    for _, colour in trace.colorscale:
+        light, dark = sorted((_luminance(colour), text), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, colour
