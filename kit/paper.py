@@ -267,7 +267,9 @@ def argument_map() -> pd.DataFrame:
     dangling = sorted({s for s in nodes["supports"].dropna() if s not in ids})
     if dangling:
         raise DataError(f"paper_argument_map.csv: 'supports' names unknown node(s) {dangling}; choose from {sorted(ids)}")
-    return nodes
+    # a conclusion has no claim type: say so, rather than show an empty cell (which the kit reads "not confirmed")
+    conclusion = nodes["kind"] == "conclusion"
+    return nodes.assign(claim_type=nodes["claim_type"].where(~conclusion, "none (a conclusion)"))
 
 
 def _para_label(paragraphs) -> str:
