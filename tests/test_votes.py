@@ -107,7 +107,7 @@ def test_adoption_record_before_and_after_2018(votes, events):
     assert modes["A/RES/75/240"] == "recorded vote" and modes["A/RES/77/37"] == "mode not confirmed"
     summary = adoption_summary(votes, events)
     assert summary.loc[("before 2018", "resolution"), "without a vote"] == 6
-    assert summary.loc[("2018 and after", "resolution"), "recorded vote"] == 5   # 73/27, 73/266, 74/28, 74/29, 75/240
+    assert summary.loc[("2018 and after", "resolution"), "recorded vote"] == 6   # 73/27, 73/266, 74/28, 74/29, 75/32, 75/240
     assert summary.loc[("2018 and after", "decision"), "without a vote"] == 3
     assert adoption_summary(votes, events, split_year=2010).loc[("before 2010", "resolution"), "recorded vote"] == 4
 
