@@ -33,7 +33,7 @@ import sys
 import tempfile
 from datetime import datetime, timezone
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
 from .answers import AnswerStore, scrub, _TooDeep
@@ -487,19 +487,41 @@ def gradebook(folder) -> tuple[list[dict], list[str], list[tuple[str, str]]]:
                 n_free += 1
         row.update(total_score=round(total, 3), max_score=len(auto), auto_checked_answered=n_auto,
                    free_text_answered=n_free)
-        previous = by_student.get(student)
+        # Who handed a file in is known only from where it was found: a per-student subfolder of an LMS download
+        # vouches for its submitter, a name typed into the kit does not. A newer hand-in replaces an older one only
+        # from the same subfolder; two hand-ins that claim one name from anywhere else are both kept and flagged.
+        origin = str(PurePosixPath(name).parent) if "/" in name else ""
+        key = (student, origin or name)
+        previous = by_student.get(key)
         if previous is not None:
             older, newer = sorted([previous, row], key=lambda r: r["exported_at"])
-            skipped.append((older["file"], f"an older hand-in of {student!r}; kept {newer['file']}"))
+            skipped.append((older["file"], f"an older hand-in of {student!r} from the same folder; kept {newer['file']}"))
             row = newer
-        by_student[student] = row
-    return [by_student[k] for k in sorted(by_student)], columns, skipped
+        by_student[key] = row
+    rows = [by_student[k] for k in sorted(by_student)]
+    claims: dict[str, list[dict]] = {}
+    for row in rows:
+        claims.setdefault(row["student"], []).append(row)
+    for student, same in claims.items():
+        if len(same) > 1:
+            for row in same:
+                others = ", ".join(r["file"] for r in same if r is not row)
+                note = (f"{len(same)} hand-ins claim the name {student!r} (also {others}): check which is this "
+                        "student's, since none replaced another")
+                row["flags"] = f"{row['flags']}; {note}" if row["flags"] else note
+    return rows, columns, skipped
 
 
 def flagged(rows: list[dict]) -> list[tuple[str, str]]:
-    """Return (file, what) for every hand-in in the gradebook that contains something a browser could run."""
-    return [(r["file"], f"{r['flags']}, which export_answers never writes: do not open it in a browser; "
-                        "its answers were read as text") for r in rows if r.get("flags")]
+    """Return (file, what) for every flag in the gradebook: content a browser could run, or a name claimed twice."""
+    out = []
+    for r in rows:
+        for flag in filter(None, str(r.get("flags", "")).split("; ")):
+            if flag.startswith("contains"):
+                flag += (", which export_answers never writes: do not open it in a browser; its answers were read "
+                         "as text")
+            out.append((r["file"], flag))
+    return out
 
 
 def _write_gradebook(rows, columns, folder, out) -> Path:

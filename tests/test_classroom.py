@@ -142,16 +142,34 @@ def test_collect_regrades_instead_of_trusting_stored_scores(tmp_path):
     assert row["review_norms_count"] == "0.0" and row["total_score"] == "0.0"
 
 
-def test_collect_keeps_the_newest_hand_in_of_a_student(tmp_path):
+def _handin(folder, name, student, stamp, answer):
+    folder.mkdir(parents=True, exist_ok=True)
+    rec = {"format": cr.HANDIN_FORMAT, "student": student, "exported_at": stamp,
+           "answers": {"review_norms_count": {"answer": answer}}}
+    (folder / name).write_text(json.dumps(rec), encoding="utf-8")
+
+
+def test_collect_keeps_the_newest_hand_in_from_one_students_folder(tmp_path):
     hand = tmp_path / "h"
-    hand.mkdir()
-    for stamp, answer in (("2026-01-01T00:00:00+00:00", "8"), ("2026-02-01T00:00:00+00:00", "11")):
-        rec = {"format": cr.HANDIN_FORMAT, "student": "Ada", "exported_at": stamp,
-               "answers": {"review_norms_count": {"answer": answer}}}
-        (hand / f"{answer}.json").write_text(json.dumps(rec), encoding="utf-8")
+    _handin(hand / "Ada Lovelace_1001", "old.json", "Ada", "2026-01-01T00:00:00+00:00", "8")
+    _handin(hand / "Ada Lovelace_1001", "new.json", "Ada", "2026-02-01T00:00:00+00:00", "11")
     _, n, skipped = cr.collect(hand)
-    assert n == 1 and _read_csv(hand / "gradebook.csv")[0]["review_norms_count"] == "1.0"
+    rows = _read_csv(hand / "gradebook.csv")
+    assert n == 1 and rows[0]["review_norms_count"] == "1.0" and not rows[0]["flags"]
     assert any("older hand-in" in why for _, why in skipped)
+
+
+def test_a_hand_in_claiming_another_students_name_never_replaces_theirs(tmp_path):
+    """Eve hands in a later file under Ada's name: Ada's real hand-in stays, and both are flagged."""
+    for hand in (tmp_path / "lms", tmp_path / "flat"):
+        lms = hand.name == "lms"
+        _handin(hand / "Ada Lovelace_1001" if lms else hand, "ada.json", "Ada", "2026-01-01T00:00:00+00:00", "11")
+        _handin(hand / "Eve Mallory_1002" if lms else hand, "eve.json", "Ada", "2026-02-01T00:00:00+00:00", "8")
+        _, n, skipped = cr.collect(hand)
+        rows = _read_csv(hand / "gradebook.csv")
+        assert n == 2 and not skipped
+        assert sorted(r["review_norms_count"] for r in rows) == ["0.0", "1.0"]   # the real answer is still there
+        assert all("2 hand-ins claim the name 'Ada'" in r["flags"] for r in rows)
 
 
 def test_collect_command_line(folder, tmp_path):
