@@ -74,11 +74,9 @@ def _html_formatter(obj):
 
 def register_table_display() -> bool:
     """Make IPython show DataFrames and Series through ``frame_html`` in this kernel; return whether it could."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
+    from .widgets import current_shell
+
+    shell = current_shell()
     if shell is None:
         return False
     html_formatter = shell.display_formatter.formatters["text/html"]

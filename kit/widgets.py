@@ -57,14 +57,20 @@ def _fast_plotly_display(fig, include=None, exclude=None):
     return plotly_bundle(fig)
 
 
-def register_fast_plotly_display() -> bool:
-    """Make IPython show plotly figures through ``plotly_bundle`` in this kernel; return whether it could."""
+def current_shell():
+    """Return the running IPython shell (a notebook's kernel), or None outside IPython."""
     try:
         from IPython import get_ipython
-        from plotly.basedatatypes import BaseFigure
     except ImportError:
-        return False
-    shell = get_ipython()
+        return None
+    return get_ipython()
+
+
+def register_fast_plotly_display() -> bool:
+    """Make IPython show plotly figures through ``plotly_bundle`` in this kernel; return whether it could."""
+    from plotly.basedatatypes import BaseFigure
+
+    shell = current_shell()
     if shell is None:
         return False
     # plotly figures display themselves through _ipython_display_; a printer registered for the type comes first
