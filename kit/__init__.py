@@ -30,16 +30,48 @@ from .compare import (compare_mechanisms, comparison_html, comparison_sources, c
 from .simulation import (assign_roles, compare_with_2025, consensus, delegation_card, delegation_cards,
                          landmarks, mechanism_designer, one_concession_away, role_assigner, single_concessions,
                          zone_of_agreement, zone_summary)
+from .negotiation import class_draft, class_plan, concede
 from .exercises import export as export_answers, set_name
+# --- opening the kit on Binder or a course hub (notebook 00, README)
+
+
+def launch_buttons(repo=None, hub=None, branch: str = "main"):
+    """Return the Binder and hub launch buttons of every notebook (see kit.launch)."""
+    from .launch import launch_buttons as buttons  # imported here so that `python -m kit.launch` runs cleanly
+    return buttons(repo, hub, branch)
+
+
+def launch_links(repo=None, hub=None, branch: str = "main"):
+    """Return one row per notebook with its Binder link and, with a hub, its nbgitpuller link (see kit.launch)."""
+    from .launch import launch_links as links
+    return links(repo, hub, branch)
+
 
 __version__ = "0.1.0"
 
+# What ``from kit import *`` gives, and what a linter treats as the kit's public names (tests/test_public_api.py).
+__all__ = [
+    "DataError", "cite", "load", "tables", "sources", "check_setup", "glossary", "notebooks", "exercises", "exercise",
+    "argument_map", "argument_map_figure", "claim_card", "claim_types_by_paragraph", "explorer", "paper_claims",
+    "paper_context", "reading_table", "binding_terms", "convention_positions", "convention_record",
+    "framework_pillars", "framework_reports", "norms_browser", "norms_table", "rules_based_order_comparison",
+    "timeline", "timeline_events", "timeline_figure", "event_details", "compare_votes", "vote_table", "vote_figure",
+    "adoption_summary", "adoption_figure", "compare", "compare_mechanisms", "comparison_html",
+    "comparison_sources", "comparison_table", "mandate_overlap", "mandate_overlap_figure", "mandate_sources",
+    "mechanism_list", "mechanism_scores", "origins_figure", "origins_summary", "outcome_2025", "outcome_sources",
+    "overlap_between", "overlap_summary", "outcome_html", "score_figure", "score_sources", "score_summary",
+    "scores_html", "scoring_rubric", "weighted_scores", "assign_roles", "compare_with_2025", "consensus",
+    "delegation_card", "delegation_cards", "landmarks", "mechanism_designer", "one_concession_away",
+    "role_assigner", "single_concessions", "zone_of_agreement", "zone_summary", "export_answers", "set_name",
+    "launch_buttons", "launch_links",
+]
+
 # In a notebook, show every table whole: wrapped text, lists as "a; b", gaps as "not confirmed" (kit.display).
-from .display import register_table_display as _register_tables
+from .display import register_table_display as _register_tables  # noqa: E402 (after the public names)
 
 _register_tables()
 
 # In a notebook, draw plotly figures without loading plotly's renderer machinery (see kit.widgets.plotly_bundle).
-from .widgets import register_fast_plotly_display as _register
+from .widgets import register_fast_plotly_display as _register  # noqa: E402
 
 _register()
