@@ -11,15 +11,17 @@ NOTEBOOK ?= notebooks/00_start_here.ipynb
 AXE    := node_modules/axe-core/axe.min.js
 CHP    := node_modules/.bin/configurable-http-proxy
 
-.PHONY: lab test test-fast test-hub nbval browser expected html bench load clean help
+.PHONY: lab test test-fast test-hub lint nbval browser expected html handouts bench load clean help
 
 help:
 	@echo "make lab        open the kit in JupyterLab (at $(NOTEBOOK))"
 	@echo "make test       run every test: unit tests, nbval over every notebook, the browser test, the wheel and hub tests"
 	@echo "make test-fast  unit tests only (no notebooks, no browser)"
+	@echo "make lint       the pre-commit hooks over every file: ruff, and nbstripout (notebooks without outputs)"
 	@echo "make test-hub   the JupyterHub test alone: two students on a real hub, nbgitpuller links, hand-ins"
 	@echo "make expected   re-record the expected outputs of strictly checked notebook cells"
 	@echo "make html       build the static HTML edition in build/html (works offline)"
+	@echo "make handouts   build the printable A4 handouts (PDF, with Chromium) in build/handouts"
 	@echo "make bench      measure import, notebook and widget times; append them to benchmarks/RESULTS.md"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -44,8 +46,12 @@ $(CHP): | $(AXE)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(NOTEBOOK)
 
-test: $(DEV_STAMP) $(AXE) $(CHP)
+test: lint $(AXE) $(CHP)
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks docs/notebook_template.ipynb
+
+# The same hooks a contributor's commits run (.pre-commit-config.yaml), over every tracked file; git is needed.
+lint: $(DEV_STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 test-fast: $(DEV_STAMP)
 	$(BIN)/python -m pytest -m "not browser and not hub and not package" tests --ignore=tests/test_nbval_catches_errors.py \
@@ -65,6 +71,9 @@ expected: $(DEV_STAMP)
 
 html: $(STAMP)
 	$(BIN)/python tools/build_html.py --out build/html
+
+handouts: $(DEV_STAMP)
+	$(BIN)/python tools/handouts.py --out build/handouts
 
 bench: $(DEV_STAMP) $(CHP)
 	$(BIN)/python -m benchmarks.run

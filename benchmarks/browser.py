@@ -58,7 +58,6 @@ _CHANGE = """
 
 def measure() -> dict:
     """Return {widget: {n, median_ms, max_ms}} for each notebook present, or {'skipped': reason}."""
-    from pathlib import Path
 
     from tests.browser.lab import CHROMIUM_ARGS, ROOT, LabServer, find_chromium, run_notebook
 

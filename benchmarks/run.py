@@ -105,7 +105,7 @@ def bench_widgets() -> dict:
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    line = next((l for l in "".join(out).splitlines() if l.startswith("KIT-BENCH ")), None)
+    line = next((ln for ln in "".join(out).splitlines() if ln.startswith("KIT-BENCH ")), None)
     if line is None:
         raise RuntimeError("the widget benchmark printed no result:\n" + "".join(out)[-2000:])
     return json.loads(line[len("KIT-BENCH "):])
@@ -130,7 +130,7 @@ def machine() -> str:
     except OSError:
         pass
     try:
-        mem = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        mem = int(next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")).split()[1])
         mem_s = f"{mem / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration):
         mem_s = "RAM unknown"

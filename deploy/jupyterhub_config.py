@@ -24,8 +24,9 @@ c.JupyterHub.implicit_spawn_seconds = 1
 # for the class as above (kit/answers.py, default_path). Never set KIT_ANSWERS_FILE in c.Spawner.environment: it would
 # send every student's answers to the same file.
 
-# A kernel running one of the kit's notebooks, widgets and charts drawn, took 120 to 180 MB in the hub test; leave room for two or
-# three notebooks open at once. TLJH's systemd spawner enforces these (tljh-config's limits.memory and limits.cpu do
+# A kernel running one of the kit's notebooks, widgets and charts drawn, took 120 to 180 MB in the hub test;
+# leave room for two or three notebooks open at once.
+# TLJH's systemd spawner enforces these (tljh-config's limits.memory and limits.cpu do
 # the same); the test's simple spawner only passes them on as MEM_LIMIT and CPU_LIMIT.
 c.Spawner.mem_limit = "1G"
 c.Spawner.cpu_limit = 1

@@ -19,7 +19,8 @@ from .widgets import FigureArea, display_widget
 __all__ = [
     "MECHANISMS", "DIMENSIONS", "CRITERIA", "RUBRIC", "ITEMS",
     "mechanism_list", "comparison_table", "comparison_html", "comparison_sources",
-    "scoring_rubric", "mechanism_scores", "scores_html", "outcome_html", "weighted_scores", "score_figure", "score_summary", "score_sources",
+    "scoring_rubric", "mechanism_scores", "scores_html", "outcome_html", "weighted_scores", "score_figure",
+    "score_summary", "score_sources",
     "mandate_overlap", "mandate_overlap_figure", "overlap_between", "overlap_summary", "mandate_sources",
     "outcome_2025", "origins_figure", "origins_summary", "outcome_sources",
     "MechanismComparison", "compare_mechanisms",
@@ -289,7 +290,8 @@ def comparison_html(mechanisms=None, dimensions=None, max_mechanisms: int | None
         rest = [m for m in MECHANISMS if m not in DEFAULT_SHOWN]
         names = ", ".join(_name(m) for m in rest)
         return HTMLText(comparison_html(DEFAULT_SHOWN, dimensions, max_mechanisms)
-                        + f'<details class="kit-more"><summary><b>Show the other {len(rest)} designs</b> ({html.escape(names)})'
+                        + f'<details class="kit-more"><summary><b>Show the other {len(rest)} designs</b> '
+                        + f'({html.escape(names)})'
                         f"</summary>{comparison_html(rest, dimensions)}</details>")
     ms, ds = _mechanisms(mechanisms, max_mechanisms), _dimensions(dimensions)
     feats = _tables()["features"]

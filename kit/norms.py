@@ -9,7 +9,6 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import data as _data
 from .data import DataError, load, reliability_badge, rows
 from .style import OKABE_ITO
 from .widgets import FigureArea, display_widget
@@ -139,7 +138,8 @@ def norm_card_html(norm) -> str:
     items = []
     for sid in r["source_ids"]:
         s = _sources_by_id()[sid]
-        items.append(f'<li>{reliability_badge(s)}<a href="{html.escape(str(s["url"]), quote=True)}" target="_blank" rel="noopener" '
+        href = html.escape(str(s["url"]), quote=True)
+        items.append(f'<li>{reliability_badge(s)}<a href="{href}" target="_blank" rel="noopener" '
                      'style="text-decoration:underline">'
                      f'{html.escape(str(s["title"]))}</a></li>')
     return (f"<div class='kit-norm' data-norm='{html.escape(norm_id)}' style='border-left:6px solid "

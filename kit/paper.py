@@ -211,7 +211,8 @@ def explorer_html(paragraph=1, claim_type=None) -> str:
     paper = _sources_by_id()[PAPER_SOURCE]
     head = (f"<p><b>{len(table)} claim(s): {html.escape(where)}, {html.escape(kind)}.</b> "
             "The full text is published in the Secretary-General's compilation of States' views under OP3 of "
-            f"resolution 77/37; the kit's source for the paper is {_link(str(paper['url']), 'UNODA’s page on the consultations under resolution 77/37')}.</p>")
+            "resolution 77/37; the kit's source for the paper is "
+            f"{_link(str(paper['url']), 'UNODA’s page on the consultations under resolution 77/37')}.</p>")
     return "<div class='kit-explorer'>" + head + "".join(claim_card_html(c) for c in table["claim_id"]) + "</div>"
 
 

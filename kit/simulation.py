@@ -471,7 +471,7 @@ class Verdict(dict):
 
     def _label(self, option) -> str:
         if self.model is not None:
-            for (dim, opt), label in self.model.labels.items():
+            for (_dim, opt), label in self.model.labels.items():
                 if opt == option:
                     return label
         return option
@@ -569,7 +569,7 @@ def best_and_worst(model: Model | None = None) -> pd.DataFrame:
     s = _score_space(model)
     zone = np.flatnonzero(s["consensus"])
     rows = []
-    for i, d in enumerate(model.ids):
+    for i in range(len(model.ids)):
         sat = s["satisfaction"][i, zone]
         if model.weight[i].sum() == 0:
             rows.append({"delegation": model.names[i], "kind": "State" if model.is_state[i] else "group",
@@ -602,7 +602,6 @@ def fairest_package(model: Model | None = None) -> dict:
 def landmarks(model: Model | None = None) -> pd.DataFrame:
     """Return where the chair's starting draft, the 2025 outcome and the fairest package sit in the package space."""
     model = _check_model(model)
-    idx = model.space()
     s = _score_space(model)
     states = _with_position(model)
     low_all = s["satisfaction"][states].min(axis=0)
@@ -614,9 +613,10 @@ def landmarks(model: Model | None = None) -> pd.DataFrame:
         sat = np.array([v["satisfaction"][d] for d, keep in zip(model.ids, states) if keep])
         low = sat.min() / 100
         better = int((zone_low > low + 1e-9).sum())
+        least_satisfied = model.names[model.ids.index([d for d, k in zip(model.ids, states) if k][int(sat.argmin())])]
         rows.append({"package": name, "consensus": "yes" if v["consensus"] else "no",
                      "States blocking": len(v["blockers"]),
-                     "least-satisfied State": f"{model.names[model.ids.index([d for d, k in zip(model.ids, states) if k][int(sat.argmin())])]} ({sat.min()} %)",
+                     "least-satisfied State": f"{least_satisfied} ({sat.min()} %)",
                      "average satisfaction of States": f"{sat.mean():.0f} %",
                      "consensus packages better for the least satisfied": better,
                      "what it is": _diff(model, package)})
@@ -665,7 +665,7 @@ def one_concession_away(model: Model | None = None) -> pd.DataFrame:
     s = _score_space(model)
     only_one = s["blocks"].sum(axis=0) == 1
     rows = []
-    for i, d in enumerate(model.ids):
+    for i in range(len(model.ids)):
         if not model.is_state[i]:
             continue
         mine = only_one & s["blocks"][i]
@@ -703,9 +703,10 @@ def package_table(choices, model: Model | None = None) -> pd.DataFrame:
         if model.weight[i].sum() == 0:
             verdict = "accepts (no position found: nothing at stake for it in the kit's data)"
         elif d in v["cannot_accept"]:
-            verdict = "blocks: red line crossed (" + " / ".join(model.labels[(dim, package)] for dim, package in
-                                                               choices.items() if package in v["cannot_accept"][d]
-                                                               and model.red[model.dimensions.index(dim)][i, model.options[dim].index(package)]) + ")"
+            crossed = [model.labels[(dim, package)] for dim, package in choices.items()
+                       if package in v["cannot_accept"][d]
+                       and model.red[model.dimensions.index(dim)][i, model.options[dim].index(package)]]
+            verdict = "blocks: red line crossed (" + " / ".join(crossed) + ")"
         elif d in v["below_reservation"]:
             verdict = "blocks: not enough for it"
         elif d in v["groups_objecting"]:

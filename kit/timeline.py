@@ -300,7 +300,7 @@ def _sub_rows(x_days: np.ndarray, event_ids: np.ndarray, gap_days: float) -> np.
     last: list[float] = []
     for i in np.lexsort((event_ids, x_days)):
         x = x_days[i]
-        for r, seen in enumerate(last):
+        for r, seen in enumerate(last):  # noqa: B007 (r is the free row found, used after the loop)
             if x - seen >= gap_days:
                 break
         else:
@@ -525,7 +525,8 @@ class EventDetails:
                        for k, v in self._lines() if k != "Source ids")
         sources = self.sources.rows
         items = "".join(
-            f"<li>{reliability_badge(s)}{html.escape('. '.join(_text(s.get(k)) for k in ('title', 'publisher', 'symbol', 'date') if s.get(k)))}. "
+            f"<li>{reliability_badge(s)}"
+            f"{html.escape('. '.join(_text(s.get(k)) for k in ('title', 'publisher', 'symbol', 'date') if s.get(k)))}. "
             f"<a href=\"{html.escape(str(s['url']), quote=True)}\" target=\"_blank\" rel=\"noopener\" "
             "style=\"text-decoration:underline\">"
             f"{html.escape(str(s['url']))}</a></li>" for s in sources)

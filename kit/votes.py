@@ -212,7 +212,8 @@ def adoption_record(votes: pd.DataFrame, events: pd.DataFrame, kinds=("resolutio
 
 
 def adoption_summary(votes: pd.DataFrame, events: pd.DataFrame, split_year: int = 2018) -> pd.DataFrame:
-    """Return how many of the series' resolutions and decisions the plenary adopted each way, before and from ``split_year``."""
+    """Return how many of the series' resolutions and decisions the plenary adopted each way, before and from
+    ``split_year``."""
     if not isinstance(split_year, int) or isinstance(split_year, bool) or not 1999 <= split_year <= 2025:
         raise DataError(f"split_year must be a year from 1999 to 2025, not {split_year!r}")
     rec = adoption_record(votes, events)

@@ -291,7 +291,7 @@ def test_answer_key_is_up_to_date():
 
 def test_answer_key_lists_every_exercise_and_escapes_text():
     text = cr.answer_key_markdown()
-    for ex_id, e in exm.all_exercises().items():
+    for ex_id in exm.all_exercises():
         assert f"`{ex_id}`" in text
     assert "| `review_norms_count` | multiple_choice |" in text and "| 11 |" in text
     assert "<script" not in text

@@ -85,7 +85,7 @@ def shown(nb) -> list[tuple[str, str, str]]:
             elif "text/plain" in data:
                 seen.append((where, "text", data["text/plain"]))
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    for model_id, model in state.items():
+    for model in state.values():
         st = model.get("state", {})
         name = model.get("model_name", "")
         if name == "HTMLModel" and st.get("value"):
@@ -100,7 +100,7 @@ def reading_problems(items) -> list[str]:
     """Return a line per problem in ``items`` (as given by ``shown``)."""
     problems = []
     for where, kind, text in items:
-        snippet = lambda m: text[max(0, m.start() - 80):m.end() + 20].replace("\n", " ")  # noqa: E731
+        snippet = lambda m, text=text: text[max(0, m.start() - 80):m.end() + 20].replace("\n", " ")  # noqa: E731
         if kind == "html":
             for pattern, what in ((MISSING_IN_CELL, "a gap shown as <NA>/nan/None"), (CUT_IN_CELL, "text cut off"),
                                   (LIST_IN_CELL, "a Python list shown in a table")):

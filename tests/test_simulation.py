@@ -133,7 +133,6 @@ def test_delegations_are_states_or_groups_and_groups_never_block():
     assert set(cards["kind"]) == {"state", "group"}
     groups = set(cards.loc[cards["kind"] == "group", "delegation_id"])
     assert {"eu", "arab_group", "pacific_islands"} <= groups
-    space = sim.evaluate_packages()
     model = sim.build_model()
     for package in [sim.STARTING_DRAFT, GM_2025, {d: model.options[d][0] for d in model.dimensions}]:
         assert not set(sim.blockers(package)) & groups

@@ -2,7 +2,6 @@
 import statistics
 import time
 
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -4,7 +4,6 @@ accessibility problem in its outputs (WCAG 2.1 A and AA)."""
 import json
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 
