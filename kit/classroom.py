@@ -667,12 +667,16 @@ def answer_key_markdown() -> str:
     lines = ["# Answer key", "",
              "Generated from `data/exercises/*.json` by `python -m kit.classroom answer-key`: do not edit by hand. "
              "A test fails when this file is out of date. Free-text questions have a model answer, not a key: "
-             "grade them with the rubric in [the instructor's guide](instructor_guide.md).", ""]
+             "grade them with the rubric printed beside each one (score, label and what an answer at that level "
+             "does), or the general rubric in [the instructor's guide](instructor_guide.md) where none is given.", ""]
     for notebook, rows in key.groupby("notebook", sort=True):
-        lines += [f"## {notebook}", "", "| exercise | type | question | answer | sources |", "|---|---|---|---|---|"]
+        lines += [f"## {notebook}", "", "| exercise | type | level | question | answer | sources |",
+                  "|---|---|---|---|---|---|"]
         for r in rows.itertuples():
             answer = ("*model answer:* " if r.type == "free_text" else "") + _md(r.answer)
-            lines.append(f"| `{r.id}` | {r.type} | {_md(r.prompt)} | {answer} | {_md(r.source_ids)} |")
+            if r.rubric:
+                answer += " *Rubric:* " + " · ".join(_md(line) for line in r.rubric.splitlines())
+            lines.append(f"| `{r.id}` | {r.type} | {r.level} | {_md(r.prompt)} | {answer} | {_md(r.source_ids)} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -29,6 +29,7 @@ from .widgets import display_widget
 
 ERROR_STYLE = f'style="color:{TEXT_COLOURS["error"]}"'  # readable on white (WCAG AA)
 
+LEVELS = ("remember", "understand", "apply", "analyse", "evaluate", "create")  # Bloom's revised taxonomy
 TYPES = ("multiple_choice", "multiple_select", "ordering", "matching", "free_text")
 AUTO_CHECKED = TYPES[:4]
 MAX_TEXT = 20_000  # the longest free-text answer accepted (a longer one is refused, never cut)
@@ -55,6 +56,9 @@ class Exercise:
     pairs: tuple = ()            # matching: ((left, right), ...)
     model_answer: str = ""       # free_text
     min_words: int = 0           # free_text
+    level: str = ""              # its cognitive level (LEVELS), "" where the JSON does not set one yet
+    hint: str = ""               # auto-checked: what to check after a wrong answer (never the answer)
+    rubric: tuple = ()           # free_text: ((score, label, anchor), ...), highest first
 
     @property
     def auto_checked(self) -> bool:
@@ -132,9 +136,20 @@ def _build(raw: dict, notebook: str, where: str, known_sources: set) -> Exercise
         raise _problem(where, f"unknown source id(s) {unknown}; add them to data/sources.csv")
     if kind in AUTO_CHECKED and (not raw.get("explanation") or not sources):
         raise _problem(where, "an auto-checked exercise needs an 'explanation' and at least one source id")
+    level = raw.get("level", "")
+    if level and level not in LEVELS:
+        raise _problem(where, f"level {level!r} is not one of: {', '.join(LEVELS)}")
+    hint = raw.get("hint", "")
+    if not isinstance(hint, str):
+        raise _problem(where, "'hint' must be a text")
+    rubric = raw.get("rubric", [])
+    if not isinstance(rubric, list) or not all(isinstance(r, dict) and {"score", "label", "anchor"} <= set(r)
+                                               for r in rubric):
+        raise _problem(where, "'rubric' must be a list of {score, label, anchor} levels")
+    rubric = tuple(sorted(((int(r["score"]), str(r["label"]), str(r["anchor"])) for r in rubric), reverse=True))
     common = dict(id=ex_id, notebook=notebook, type=kind, prompt=raw["prompt"].strip(),
                   objective=raw["objective"].strip(), explanation=raw.get("explanation", "").strip(),
-                  source_ids=sources)
+                  source_ids=sources, level=level, hint=hint.strip(), rubric=rubric)
     if kind in ("multiple_choice", "multiple_select"):
         options = tuple(raw.get("options", ()))
         if len(options) < 2 or len(set(options)) != len(options) or not all(isinstance(o, str) for o in options):
@@ -202,10 +217,10 @@ def get(exercise_id) -> Exercise:
 
 
 def catalog(notebook: str | None = None) -> pd.DataFrame:
-    """Return every exercise (or one notebook's): notebook, id, type, objective, auto_checked."""
-    rows = [{"notebook": e.notebook, "id": e.id, "type": e.type, "objective": e.objective,
-             "auto_checked": e.auto_checked} for e in all_exercises().values()]
-    table = pd.DataFrame(rows, columns=["notebook", "id", "type", "objective", "auto_checked"])
+    """Return every exercise (or one notebook's): notebook, id, type, level, objective, auto_checked."""
+    rows = [{"notebook": e.notebook, "id": e.id, "type": e.type, "level": e.level or "not set",
+             "objective": e.objective, "auto_checked": e.auto_checked} for e in all_exercises().values()]
+    table = pd.DataFrame(rows, columns=["notebook", "id", "type", "level", "objective", "auto_checked"])
     if notebook is not None:
         if not isinstance(notebook, str) or notebook not in set(table["notebook"]):
             raise ExerciseError(f"no exercises for notebook {notebook!r}; "
@@ -226,10 +241,17 @@ def _format_answer(ex: Exercise) -> str:
     return ex.model_answer
 
 
+def rubric_text(ex: Exercise) -> str:
+    """Return a free-text exercise's rubric as one line per level ("3 (strong): ..."), or "" without one."""
+    return "\n".join(f"{score} ({label}): {anchor}" for score, label, anchor in ex.rubric)
+
+
 def answer_key() -> pd.DataFrame:
-    """Return the answer key of every exercise: notebook, id, type, prompt, answer, explanation, sources."""
-    rows = [{"notebook": e.notebook, "id": e.id, "type": e.type, "prompt": e.prompt, "answer": _format_answer(e),
-             "explanation": e.explanation, "source_ids": ";".join(e.source_ids)} for e in all_exercises().values()]
+    """Return the answer key of every exercise: notebook, id, type, level, prompt, answer, rubric, explanation,
+    sources."""
+    rows = [{"notebook": e.notebook, "id": e.id, "type": e.type, "level": e.level or "not set", "prompt": e.prompt,
+             "answer": _format_answer(e), "rubric": rubric_text(e), "explanation": e.explanation,
+             "source_ids": ";".join(e.source_ids)} for e in all_exercises().values()]
     return pd.DataFrame(rows).sort_values(["notebook", "id"]).reset_index(drop=True)
 
 
@@ -284,6 +306,8 @@ def check(exercise_id, answer) -> Result:
             raise ExerciseError(f"{ex.id}: your answer has {words} words; write at least {ex.min_words}")
         return Result(ex.id, None, None, "Saved. Compare your answer with the model answer below.",
                       ex.explanation, ex.model_answer, ex.source_ids)
+    if score < 1.0 and ex.hint:
+        feedback = f"{feedback} What to check: {ex.hint}"
     return Result(ex.id, score == 1.0, round(score, 3), feedback, ex.explanation, "", ex.source_ids)
 
 
