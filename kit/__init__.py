@@ -30,8 +30,27 @@ from .compare import (compare_mechanisms, comparison_html, comparison_sources, c
 from .simulation import (assign_roles, compare_with_2025, consensus, delegation_card, delegation_cards,
                          landmarks, mechanism_designer, one_concession_away, role_assigner, single_concessions,
                          zone_of_agreement, zone_summary)
-from .negotiation import class_draft, class_plan, concede
 from .exercises import export as export_answers, set_name
+
+
+def class_plan(n_students: int):
+    """Return the rounds of the 90-minute class negotiation for n_students (20-40) (see kit.negotiation)."""
+    from .negotiation import class_plan as plan  # imported here so that `python -m kit.negotiation` runs cleanly
+    return plan(n_students)
+
+
+def concede(delegation_id, dimension, option, *, preference=None, lift_red_line=False, justification=None,
+            store=None):
+    """Record one concession of your delegation, with its justification, in your answers file (kit.negotiation)."""
+    from .negotiation import concede as move
+    return move(delegation_id, dimension, option, preference=preference, lift_red_line=lift_red_line,
+                justification=justification, store=store)
+
+
+def class_draft(path=None):
+    """Read the chair's published draft ($KIT_CLASS_DRAFT if path is left out); before one, a message."""
+    from .negotiation import class_draft as draft
+    return draft(path)
 # --- opening the kit on Binder or a course hub (notebook 00, README)
 
 
@@ -63,7 +82,7 @@ __all__ = [
     "scores_html", "scoring_rubric", "weighted_scores", "assign_roles", "compare_with_2025", "consensus",
     "delegation_card", "delegation_cards", "landmarks", "mechanism_designer", "one_concession_away",
     "role_assigner", "single_concessions", "zone_of_agreement", "zone_summary", "export_answers", "set_name",
-    "launch_buttons", "launch_links",
+    "launch_buttons", "launch_links", "class_plan", "concede", "class_draft",
 ]
 
 # In a notebook, show every table whole: wrapped text, lists as "a; b", gaps as "not confirmed" (kit.display).
