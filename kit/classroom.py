@@ -702,7 +702,16 @@ def main(argv=None) -> int:
     p.add_argument("--notebook", default="00_start_here.ipynb", help="file name, stem or number, e.g. 06")
     p = sub.add_parser("answer-key", help="write the answer key generated from the exercise files")
     p.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "answer_key.md"))
+    p = sub.add_parser("chair", help="the simulation's chair: merge the class's concessions, show who blocks, "
+                                     "publish the draft (the same as python -m kit.negotiation chair)")
+    p.add_argument("folder", help="the folder of hand-in files written by kit.export_answers()")
+    p.add_argument("--package", help="a JSON object (or file) of dimension -> option; the rest: starting draft")
+    p.add_argument("--publish", help="write the draft as JSON to this path for the students (kit.class_draft)")
     args = parser.parse_args(argv)
+    if args.command == "chair":
+        from . import negotiation
+        return negotiation.main(["chair", args.folder] + (["--package", args.package] if args.package else [])
+                                + (["--publish", args.publish] if args.publish else []))
     for stream in (sys.stdout, sys.stderr):  # a name the terminal cannot show is escaped, never a crash
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")

@@ -264,3 +264,17 @@ def test_the_kits_own_names_call_the_same_functions(tmp_path):
         == "move:1"
     assert kit.class_plan(25).equals(negotiation.class_plan(25))
     assert not kit.class_draft(tmp_path / "none.json").published
+
+
+def test_the_classroom_command_runs_the_chair_too(tmp_path, capsys):
+    from kit import classroom
+    store = _store(tmp_path)
+    negotiation.concede("china", "format", "poa_only", preference=1, lift_red_line=True,
+                        justification="If all States take part.", store=store)
+    export_answers(tmp_path / "handins" / "ada.html", store=store)
+    draft = tmp_path / "draft.json"
+    assert classroom.main(["chair", str(tmp_path / "handins"), "--package", '{"format": "poa_only"}',
+                           "--publish", str(draft)]) == 0
+    assert "Russian Federation blocks" in capsys.readouterr().out
+    assert negotiation.class_draft(draft)["package"]["format"] == "poa_only"
+    assert classroom.main(["chair", str(tmp_path / "nowhere")]) == 2
