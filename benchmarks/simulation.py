@@ -30,7 +30,7 @@ def measure(runs: int = 30) -> dict:
 def report_rows(result: dict | None = None) -> list[str]:
     """Return the RESULTS.md table row(s) for the simulation benchmark."""
     r = measure() if result is None else result
-    return [f"| simulation (06): evaluate all {r['packages']:,} packages ({r['consensus']:,} reach consensus) "
+    return [f"| simulation (08): evaluate all {r['packages']:,} packages ({r['consensus']:,} reach consensus) "
             f"(n={r['n']}) | median {r['median_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms | | | < {GOAL_MS} ms | "
             f"{'yes' if r['median_ms'] < GOAL_MS else 'no'} |"]
 

@@ -45,7 +45,7 @@ INTERACTIONS = [
     ("comparison (04): change dimensions", kit.compare_mechanisms,
      _set("dimensions", [("membership", "decision_making"), ("mandate", "legal_nature", "creation")])),
     ("norms (05): change norm", kit.norms_browser, _cycle(kit.norms_browser, "norm", n=11)),
-    ("simulation (06): change a design choice", kit.mechanism_designer,
+    ("simulation (08): change a design choice", kit.mechanism_designer,
      _set("controls", ["consensus", "vote_fallback"], "decision_making")),
-    ("simulation (06): change delegation card", kit.delegation_cards, _cycle(kit.delegation_cards, "choice")),
+    ("simulation (08): change delegation card", kit.delegation_cards, _cycle(kit.delegation_cards, "choice")),
 ]

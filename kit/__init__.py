@@ -26,7 +26,7 @@ from .compare import (compare_mechanisms, comparison_html, comparison_sources, c
                       origins_summary, outcome_2025, outcome_sources, overlap_between, overlap_summary,
                       outcome_html, score_figure, score_sources, score_summary, scores_html, scoring_rubric,
                       weighted_scores)
-# --- simulation, review, classroom (notebooks 06, 07)
+# --- simulation, review, classroom (notebooks 08, 09)
 from .simulation import (assign_roles, compare_with_2025, consensus, delegation_card, delegation_cards,
                          landmarks, mechanism_designer, one_concession_away, role_assigner, single_concessions,
                          zone_of_agreement, zone_summary)

@@ -699,7 +699,7 @@ def main(argv=None) -> int:
     p.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.edu")
     p.add_argument("--repo", default=None, help="the kit's git repository (default: this checkout's origin)")
     p.add_argument("--branch", default="main")
-    p.add_argument("--notebook", default="00_start_here.ipynb", help="file name, stem or number, e.g. 06")
+    p.add_argument("--notebook", default="00_start_here.ipynb", help="file name, stem or number, e.g. 08")
     p = sub.add_parser("answer-key", help="write the answer key generated from the exercise files")
     p.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs" / "answer_key.md"))
     p = sub.add_parser("chair", help="the simulation's chair: merge the class's concessions, show who blocks, "

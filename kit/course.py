@@ -24,8 +24,11 @@ PLAN = [
     ("04", "04_comparing_mechanisms.ipynb",
      "Comparing mechanisms: GGE, OEWG, PoA, Russia's proposals, Global Mechanism", 110),
     ("05", "05_law_or_norms.ipynb", "Law or norms? The framework of responsible State behaviour", 70),
-    ("06", "06_negotiation_simulation.ipynb", "Negotiation simulation: designing the future mechanism", 90),
-    ("07", "07_review.ipynb", "Review, reflection and handing in your answers", 45),
+    ("06", "06_international_law.ipynb", "International law in cyberspace: what is agreed, what is contested", 60),
+    ("07", "07_norms_in_practice.ipynb",
+     "From norms to practice: confidence-building, capacity-building, stakeholders, the cybercrime convention", 60),
+    ("08", "08_negotiation_simulation.ipynb", "Negotiation simulation: designing the future mechanism", 90),
+    ("09", "09_review.ipynb", "Review, reflection and handing in your answers", 45),
 ]
 
 # The core path: what a two-week module (about 6 hours of student work) covers. Per notebook, the measured minutes
@@ -38,10 +41,12 @@ CORE_PATH = {
     "02": (55, ("2. Before 2010: where the series began", "3. Every report of the GGEs and OEWGs")),
     "03": (0, WHOLE_NOTEBOOK),
     "04": (65, ("3. Scores: the kit's judgement, with its reasons", "Written question: ¶6's duplication claim",
-                "Warm-up for notebook 06: design your own mechanism")),
+                "Warm-up for notebook 08: design your own mechanism")),
     "05": (50, ('The "rules-based order" framing (¶9) beside the framework', "Your argument")),
-    "06": (90, ()),
-    "07": (45, ()),
+    "06": (60, ()),
+    "07": (60, ()),
+    "08": (90, ()),
+    "09": (45, ()),
 }
 
 

@@ -1,4 +1,4 @@
-"""Class play for the negotiation simulation (notebook 06): rounds, concessions, the chair's merge and draft.
+"""Class play for the negotiation simulation (notebook 08): rounds, concessions, the chair's merge and draft.
 
 `ROUNDS` is the shared description of a 90-minute class that the notebook and the handouts
 (State cards, the chair's script) both read. `class_plan(n)` turns it into a plan for n students.
@@ -562,7 +562,7 @@ def chair_report(state: ClassState, package: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kit.negotiation",
-                                     description="The chair's tools for the class negotiation (notebook 06).")
+                                     description="The chair's tools for the class negotiation (notebook 08).")
     sub = parser.add_subparsers(dest="command", required=True)
     chair = sub.add_parser("chair", help="merge a folder of hand-ins and print who blocks the package")
     chair.add_argument("folder", help="the folder of hand-in files written by kit.export_answers()")

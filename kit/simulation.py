@@ -1,4 +1,4 @@
-"""The negotiation simulation of notebook 06: delegation cards, roles, the negotiation model and the designer.
+"""The negotiation simulation of notebook 08: delegation cards, roles, the negotiation model and the designer.
 
 Facts come from ``positions.csv`` (with sources). What each delegation wants is *the kit's reading* of statements
 made before July 2025 (``stances.csv``: per delegation and dimension, a weight, a preference from -2 to +2 for each

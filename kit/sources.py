@@ -69,7 +69,7 @@ def _parts() -> dict:
             "convention": lambda: _column(norms.convention_record()) + _column(norms.convention_positions()),
             "rules_based_order": lambda: _column(norms.rules_based_order_comparison()) + ["ru_poa_position_2023"],
         },
-        "06": {
+        "08": {
             "setting": lambda: ["digwatch_oewg_report_2025", "a_res_80_16", "digwatch_oewg8_highlights",
                                 "digwatch_poa_proposal_2020", "digwatch_oewg7_closure", "russiaun_611123",
                                 "tass_1776027", "digwatch_convention_2023"],
@@ -79,7 +79,7 @@ def _parts() -> dict:
                                "digwatch_oewg9_other_matters", "digwatch_final_report_summary_2025",
                                "lawfare_permanent_process_2025", "unoda_meeting_76825"],
         },
-        "07": {
+        "09": {
             "review": lambda: ["digwatch_poa_vote_2022", "press_gadis3659", "a_70_174", "digwatch_convention_2023",
                                "lawfare_permanent_process_2025", "unoda_meeting_76825"],
         },
@@ -93,7 +93,7 @@ def _exercise_ids(number: str) -> list[str]:
 
 
 def parts(notebook: str) -> list[str]:
-    """Return the names of the parts of ``notebook`` ("00" to "07") that have their own source list."""
+    """Return the names of the parts of ``notebook`` ("00" to "09") that have their own source list."""
     return list(_parts()[_check_notebook(notebook)])
 
 

@@ -148,7 +148,7 @@ def test_export_refuses_an_empty_hand_in_right_after_a_damaged_file_was_set_asid
 
 # ------------------------------------------------------------------ well-formed files of the wrong shape
 
-GOOD = {"answer": "11", "notebook": "07_review", "type": "multiple_choice", "correct": True, "score": 1.0,
+GOOD = {"answer": "11", "notebook": "09_review", "type": "multiple_choice", "correct": True, "score": 1.0,
         "attempts": 1, "saved_at": "2026-01-01T00:00:00+00:00"}
 
 

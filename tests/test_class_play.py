@@ -1,4 +1,4 @@
-"""Class play (notebook 06): the class plan, concessions saved in the answers file, the chair's merge and draft."""
+"""Class play (notebook 08): the class plan, concessions saved in the answers file, the chair's merge and draft."""
 import errno
 import json
 import random

@@ -228,24 +228,24 @@ def test_export_then_collect_round_trip_any_text(tmp_path_factory, name, free):
 # ------------------------------------------------------------------ link
 
 def test_link_format_and_encoding():
-    link = cr.pull_link("https://hub.example.edu/", "https://github.com/owner/un-cyber-kit.git", "main", "06")
+    link = cr.pull_link("https://hub.example.edu/", "https://github.com/owner/un-cyber-kit.git", "main", "08")
     parts = urlsplit(link)
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "hub.example.edu", "/hub/user-redirect/git-pull")
     q = parse_qs(parts.query)
     assert q == {"repo": ["https://github.com/owner/un-cyber-kit.git"], "branch": ["main"],
                  "targetpath": ["un-cyber-kit"],
-                 "urlpath": ["lab/tree/un-cyber-kit/notebooks/06_negotiation_simulation.ipynb"]}
+                 "urlpath": ["lab/tree/un-cyber-kit/notebooks/08_negotiation_simulation.ipynb"]}
     assert "repo=https%3A%2F%2Fgithub.com%2Fowner%2Fun-cyber-kit.git" in link
-    assert "urlpath=lab%2Ftree%2Fun-cyber-kit%2Fnotebooks%2F06_negotiation_simulation.ipynb" in link
+    assert "urlpath=lab%2Ftree%2Fun-cyber-kit%2Fnotebooks%2F08_negotiation_simulation.ipynb" in link
 
 
 def test_link_keeps_hub_prefix_branch_and_notebook_names():
-    link = cr.pull_link("https://uni.edu/jupyter", "https://gitlab.com/g/kit/", "course/2026", "07_review")
+    link = cr.pull_link("https://uni.edu/jupyter", "https://gitlab.com/g/kit/", "course/2026", "09_review")
     parts = urlsplit(link)
     assert parts.path == "/jupyter/hub/user-redirect/git-pull"
     q = parse_qs(parts.query)
     assert q["branch"] == ["course/2026"] and "branch=course%2F2026" in link
-    assert q["urlpath"] == ["lab/tree/kit/notebooks/07_review.ipynb"] and q["targetpath"] == ["kit"]
+    assert q["urlpath"] == ["lab/tree/kit/notebooks/09_review.ipynb"] and q["targetpath"] == ["kit"]
     default = parse_qs(urlsplit(cr.pull_link("https://h.org", "https://github.com/a/b")).query)
     assert default["urlpath"] == ["lab/tree/b/notebooks/00_start_here.ipynb"] and default["branch"] == ["main"]
 
@@ -272,13 +272,13 @@ def test_link_clear_errors(kwargs, needle):
 
 def test_link_command_line():
     ok = subprocess.run([sys.executable, "-m", "kit.classroom", "link", "--hub", "https://h.org", "--repo",
-                         "https://github.com/a/kit", "--notebook", "06"], cwd=ROOT, capture_output=True, text=True,
+                         "https://github.com/a/kit", "--notebook", "08"], cwd=ROOT, capture_output=True, text=True,
                         timeout=120)
     assert ok.returncode == 0 and ok.stdout.strip().startswith("https://h.org/hub/user-redirect/git-pull?repo=")
     bad = subprocess.run([sys.executable, "-m", "kit.classroom", "link", "--hub", "https://h.org", "--repo",
                           "https://github.com/a/kit", "--notebook", "99"], cwd=ROOT, capture_output=True, text=True,
                          timeout=120)
-    assert bad.returncode == 2 and "07_review.ipynb" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "09_review.ipynb" in bad.stderr and "Traceback" not in bad.stderr
 
 
 # ------------------------------------------------------------------ answer key

@@ -45,7 +45,7 @@ def test_rubrics_are_read_in_order_and_printed_in_the_answer_key():
 
 def test_a_bad_level_or_rubric_in_a_file_is_named(tmp_path):
     known = set(kit.load("sources")["source_id"])
-    raw = json.loads((ROOT / "data" / "exercises" / "06_negotiation_simulation.json").read_text(encoding="utf-8")
+    raw = json.loads((ROOT / "data" / "exercises" / "08_negotiation_simulation.json").read_text(encoding="utf-8")
                      )["exercises"][-1]
     with pytest.raises(exm.ExerciseError, match="level 'hard' is not one of: remember"):
         exm._build({**raw, "level": "hard"}, "x", "here", known)

@@ -167,7 +167,7 @@ BRIEF_FIELDS = (
 
 def position_brief_html() -> str:
     """Return the one-page position-brief template of a delegation in the negotiation simulation."""
-    title = "Position brief: negotiation simulation (notebook 06)"
+    title = "Position brief: negotiation simulation (notebook 08)"
     fields = "".join(f'<div class="field"><h2>{_e(name)}</h2><p class="hint">{_e(hint)}</p>{_lines(n)}</div>'
                      for name, hint, n in BRIEF_FIELDS)
     body = (f'<div class="page"><h1>{_e(title)}</h1>'
@@ -255,7 +255,7 @@ def state_card_html(delegation_id: str) -> str:
     title = f"State card: {row['name']}"
     body = (
         f'<div class="page card"><h1>{_e(title)}</h1>'
-        f'<p class="meta">Negotiation simulation (notebook 06). Confidence of this card: {_e(row["confidence"])}. '
+        f'<p class="meta">Negotiation simulation (notebook 08). Confidence of this card: {_e(row["confidence"])}. '
         f"Interests, red lines, reservation and stances are {_e(reading)}, not the State's own words.</p>"
         f'<p><span class="label">Interests</span> ({_e(reading)}): {_e(row["interests"])}</p>'
         f'<p><span class="label">Red lines</span> ({_e(reading)}): {_e(row["red_lines"])}</p>'
@@ -273,7 +273,7 @@ def state_card_html(delegation_id: str) -> str:
 
 def chair_script_html() -> str:
     """Return the chair's script: every round of the simulation with its minutes, what students and chair do."""
-    title = "Chair's script: negotiation simulation (notebook 06)"
+    title = "Chair's script: negotiation simulation (notebook 08)"
     rows, start = [], 0
     for r in _negotiation.ROUNDS:
         end = start + r["minutes"]

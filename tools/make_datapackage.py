@@ -297,7 +297,7 @@ TABLES = {
         primaryKey="node_id",
     ),
     # --- tables added for timeline and votes (notebooks 02, 03)
-    # --- tables added for the simulation and classroom (notebooks 06, 07)
+    # --- tables added for the simulation and classroom (notebooks 08, 09)
     "delegations": dict(
         title="Delegation cards for the negotiation simulation",
         description="One card per State or group: interests and red lines are the kit's reading of the sourced "

@@ -91,7 +91,7 @@ def answer_first_option():
 
 
 def choose_a_verdict_change():
-    """Return an action: in notebook 06's designer, choose the first option that changes the first draft's verdict
+    """Return an action: in notebook 08's designer, choose the first option that changes the first draft's verdict
     (found from the kit's data when the action is done, so a data problem fails this notebook alone)."""
     def act(page, cell):
         dimension, option = _designer_choice()
@@ -100,7 +100,7 @@ def choose_a_verdict_change():
 
 
 def _designer_choice() -> tuple[str, str]:
-    """A (dimension label, option label) of notebook 06's designer that changes the verdict of the first draft."""
+    """A (dimension label, option label) of notebook 08's designer that changes the verdict of the first draft."""
     from kit import simulation
 
     start = dict(simulation.STARTING_DRAFT)
@@ -131,10 +131,10 @@ def drives() -> dict[str, Drive]:
             Step("raise the first weight", press(None), ("chart", "text:.widget-html-content|Summary:"))]),
         "05_law_or_norms": Drive("kit.norms_browser()", [
             Step("choose another norm", choose("Norm"), ("text:.kit-norm",))]),
-        "06_negotiation_simulation": Drive("kit.mechanism_designer()", [
+        "08_negotiation_simulation": Drive("kit.mechanism_designer()", [
             Step("choose a design option that changes the verdict", choose_a_verdict_change(),
                  ("text::scope > .widget-vbox > .widget-html",))]),
-        "07_review": Drive("kit.exercise(", [
+        "09_review": Drive("kit.exercise(", [
             Step("choose the first option and press Submit", answer_first_option(), ("appears:.kit-feedback",))]),
     }
 
