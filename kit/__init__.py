@@ -39,6 +39,12 @@ def class_plan(n_students: int):
     return plan(n_students)
 
 
+def coalitions():
+    """Return the caucus groups of the class negotiation: delegations linked by their cards' likely allies."""
+    from .negotiation import coalitions as groups
+    return groups()
+
+
 def concede(delegation_id, dimension, option, *, preference=None, lift_red_line=False, justification=None,
             store=None):
     """Record one concession of your delegation, with its justification, in your answers file (kit.negotiation)."""
@@ -82,7 +88,7 @@ __all__ = [
     "scores_html", "scoring_rubric", "weighted_scores", "assign_roles", "compare_with_2025", "consensus",
     "delegation_card", "delegation_cards", "landmarks", "mechanism_designer", "one_concession_away",
     "role_assigner", "single_concessions", "zone_of_agreement", "zone_summary", "export_answers", "set_name",
-    "launch_buttons", "launch_links", "class_plan", "concede", "class_draft",
+    "launch_buttons", "launch_links", "class_plan", "coalitions", "concede", "class_draft",
 ]
 
 # In a notebook, show every table whole: wrapped text, lists as "a; b", gaps as "not confirmed" (kit.display).

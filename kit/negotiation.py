@@ -54,8 +54,60 @@ ROUNDS = (
 assert sum(r["minutes"] for r in ROUNDS) == TOTAL_MINUTES
 
 
+BRIDGE = "bridge-builders"
+
+
+def coalitions() -> pd.DataFrame:
+    """The caucus groups of the class: the kit's seating plan, read from the cards' likely allies.
+
+    Delegations linked through their cards' ``likely_allies`` (either way) caucus together; linked sets of three
+    or more are a coalition, named after its first two delegations in the order of the cards; the delegations
+    left over (small sets: the cross-regional bridge-builders) caucus together as one more group. Students sit by
+    delegation and meet as coalitions. Columns: coalition, delegations (names), delegation_ids, n_delegations.
+    """
+    from kit import simulation
+    cards = simulation.delegations()
+    order = list(cards["delegation_id"])
+    name = dict(zip(cards["delegation_id"], cards["name"]))
+    links = {d: set() for d in order}
+    for d, allies in zip(cards["delegation_id"], cards["likely_allies"]):
+        for a in _split(allies):
+            if a in links and a != d:
+                links[d].add(a)
+                links[a].add(d)
+    seen, groups = set(), []
+    for d in order:  # connected sets, in card order
+        if d in seen:
+            continue
+        todo, group = [d], []
+        seen.add(d)
+        while todo:
+            x = todo.pop()
+            group.append(x)
+            for y in links[x] - seen:
+                seen.add(y)
+                todo.append(y)
+        groups.append(sorted(group, key=order.index))
+    big = [g for g in groups if len(g) >= 3]
+    rest = sorted((d for g in groups if len(g) < 3 for d in g), key=order.index)
+    rows = [{"coalition": f"{name[g[0]]}, {name[g[1]]} and partners", "members": g} for g in big]
+    if rest:
+        rows.append({"coalition": BRIDGE, "members": rest})
+    return pd.DataFrame([{"coalition": r["coalition"], "delegations": "; ".join(name[d] for d in r["members"]),
+                          "delegation_ids": "; ".join(r["members"]), "n_delegations": len(r["members"])}
+                         for r in rows])
+
+
+def _short(name: str) -> str:
+    return name.split(" (")[0].replace("United Kingdom of Great Britain and Northern Ireland", "United Kingdom")
+
+
 def class_plan(n_students: int) -> pd.DataFrame:
-    """The rounds for a class of n_students (20-40): minutes, groups and students per group."""
+    """The rounds for a class of n_students (20-40): minutes, groups and students per group.
+
+    Students sit by delegation (one to three per delegation) and meet as coalitions (`coalitions()`): the caucus
+    rows of ``groups`` name both.
+    """
     if isinstance(n_students, bool) or not isinstance(n_students, int):
         raise DataError(f"n_students must be a whole number from {MIN_STUDENTS} to {MAX_STUDENTS}, "
                         f"not {n_students!r:.40}")
@@ -65,9 +117,14 @@ def class_plan(n_students: int) -> pd.DataFrame:
     from kit import simulation
     n_del = len(simulation.delegations())
     per_del = -(-n_students // n_del)  # ceiling: several students per delegation in large classes
+    co = coalitions()
+    seating = (f"{n_del} delegations in {len(co)} coalitions: "
+               + "; ".join(f"{_short(c.coalition)} ({c.n_delegations})" if c.coalition != BRIDGE
+                           else f"{BRIDGE}: {', '.join(_short(x) for x in c.delegations.split('; '))}"
+                           for c in co.itertuples()))
     rows = []
     for r in ROUNDS:
-        groups = "whole class" if r["round"] in ("briefing", "opening", "debrief") else f"{n_del} delegations"
+        groups = "whole class" if r["round"] in ("briefing", "opening", "debrief") else seating
         rows.append({"round": r["round"], "minutes": r["minutes"], "groups": groups,
                      "students per delegation": f"up to {per_del}", "students": r["students"],
                      "chair": r["chair"]})

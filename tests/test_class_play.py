@@ -20,6 +20,30 @@ def test_class_plan_adds_to_90_and_seats_everyone(n):
     assert per * len(simulation.delegations()) >= n
 
 
+def test_coalitions_seat_every_delegation_once_with_its_allies():
+    co = negotiation.coalitions()
+    cards = simulation.delegations()
+    seated = [d for ids in co["delegation_ids"] for d in ids.split("; ")]
+    assert sorted(seated) == sorted(cards["delegation_id"]), "every delegation in exactly one caucus group"
+    assert list(co["n_delegations"]) == [len(ids.split("; ")) for ids in co["delegation_ids"]]
+    where = {d: i for i, ids in enumerate(co["delegation_ids"]) for d in ids.split("; ")}
+    for d, allies in zip(cards["delegation_id"], cards["likely_allies"]):
+        for a in negotiation._split(allies):
+            assert where[a] == where[d], f"{d} caucuses apart from its likely ally {a}"
+    assert len(co) >= 3 and negotiation.BRIDGE in set(co["coalition"])
+    print(co[["coalition", "n_delegations"]].to_string())
+
+
+def test_caucus_rows_name_delegations_and_coalitions():
+    plan = negotiation.class_plan(30)
+    co = negotiation.coalitions()
+    for row in plan[plan["round"].isin(["caucus", "chair's text", "final"])].itertuples():
+        assert row.groups.startswith(f"{len(simulation.delegations())} delegations in {len(co)} coalitions")
+        for name in co["coalition"]:
+            assert negotiation._short(name.split(",")[0]) in row.groups
+    assert set(plan.loc[plan["round"].isin(["briefing", "opening", "debrief"]), "groups"]) == {"whole class"}
+
+
 @pytest.mark.parametrize("n", [19, 41, 0])
 def test_class_plan_outside_range_names_it(n):
     with pytest.raises(ValueError, match="20 to 40"):
