@@ -39,6 +39,12 @@ def class_plan(n_students: int):
     return plan(n_students)
 
 
+def compare_routes(draft=None):
+    """Return the debrief table: the class's package and concessions beside the 2025 outcome and its route."""
+    from .negotiation import compare_routes as routes
+    return routes(draft)
+
+
 def coalitions():
     """Return the caucus groups of the class negotiation: delegations linked by their cards' likely allies."""
     from .negotiation import coalitions as groups
@@ -88,7 +94,7 @@ __all__ = [
     "scores_html", "scoring_rubric", "weighted_scores", "assign_roles", "compare_with_2025", "consensus",
     "delegation_card", "delegation_cards", "landmarks", "mechanism_designer", "one_concession_away",
     "role_assigner", "single_concessions", "zone_of_agreement", "zone_summary", "export_answers", "set_name",
-    "launch_buttons", "launch_links", "class_plan", "coalitions", "concede", "class_draft",
+    "launch_buttons", "launch_links", "class_plan", "coalitions", "compare_routes", "concede", "class_draft",
 ]
 
 # In a notebook, show every table whole: wrapped text, lists as "a; b", gaps as "not confirmed" (kit.display).

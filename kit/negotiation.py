@@ -261,7 +261,7 @@ def concede(delegation_id, dimension, option, *, preference=None, lift_red_line=
         data["answers"][move_id] = {"type": MOVE_TYPE, "answer": dict(answer), "saved_at": _now(), "attempts": 1}
         return move_id
 
-    move_id = store._update("Your concession", change)  # AnswersError says why when it cannot be saved
+    move_id = store.update("Your concession", change)  # AnswersError says why when it cannot be saved
     notes, store.warnings = list(store.warnings), []
     if replaced:
         notes.append(f"{replaced} character(s) in your justification could not be saved as text and were replaced "
@@ -563,6 +563,109 @@ def class_draft(path=None) -> ClassDraft:
     if not isinstance(data, dict) or data.get("format") != DRAFT_FORMAT or not isinstance(data.get("package"), dict):
         return _no_draft(f"{target} is not a class draft published by the kit. Tell the chair.")
     return ClassDraft(data)
+
+
+# ---------------------------------------------------------------------------- debrief: two routes to a package
+
+ROUTE_COLUMNS = ["dimension", "your class ended on", "your class's concessions", "agreed in 2025",
+                 "first settled in 2025 by", "gave ground in 2025 (the kit's reading)", "same?"]
+
+
+def _texts_2025(source_ids) -> list[tuple[str, str]]:
+    """(date, "title (symbol)") of the dated UN texts (events.csv reports, resolutions, decisions) among the ids."""
+    from .data import load
+
+    ev = load("events").set_index("event_id")
+    out = []
+    for sid in source_ids:
+        if sid in ev.index and ev.at[sid, "kind"] in ("report", "resolution", "decision"):
+            row = ev.loc[sid]
+            out.append((str(row["date"]), f"{row['title']} ({row['symbol']}), {row['date']}"))
+    return sorted(out)
+
+
+def _gave_ground(dim: str, agreed: list[str], stance_table: pd.DataFrame, names: dict) -> str:
+    """The delegations whose stance (before July 2025) preferred another option of ``dim`` to every agreed one.
+
+    Each is marked "(against)" when every agreed option was one it disliked (below 0) or a red line of its.
+    """
+    if not agreed:
+        return "not known: the agreed option is not confirmed"
+    who = []
+    for r in stance_table[stance_table["dimension"] == dim].itertuples():
+        prefs, lines = _pref_map(r.preferences), _split(r.red_lines)
+        if not prefs:
+            continue
+        got = max(prefs.get(o, 0) for o in agreed)
+        if got < max(prefs.values()):
+            against = all(prefs.get(o, 0) < 0 or o in lines for o in agreed)
+            who.append(names.get(r.delegation_id, r.delegation_id) + (" (against)" if against else ""))
+    return "; ".join(who) or "no delegation preferred another option"
+
+
+def _class_moves(draft) -> tuple[dict, dict]:
+    """The package and the moves per dimension of a published draft (a ClassDraft) or a ClassState."""
+    from . import simulation
+
+    if isinstance(draft, ClassState):
+        return dict(simulation.STARTING_DRAFT), {d: g.to_dict("records") for d, g in draft.moves.groupby("dimension")}
+    if isinstance(draft, ClassDraft) and draft.published:
+        by_dim: dict = {}
+        for m in draft["moves"]["applied"]:
+            by_dim.setdefault(m.get("dimension"), []).append(m)
+        return dict(draft["package"]), by_dim
+    return {}, {}
+
+
+def compare_routes(draft=None) -> pd.DataFrame:
+    """The debrief: per dimension, where the class ended and how it got there, beside the 2025 outcome and its route.
+
+    ``draft``: the chair's published draft (``class_draft()``, the default), a path to one, or a ``merge_class``
+    state. The class's route is its concessions on each dimension, in the order they were made; the 2025 route is
+    the first UN text that settled the agreed option (from the Global Mechanism's features and their sources) and
+    the delegations whose stance before July 2025 was against it, so who had to give ground (the kit's reading of
+    ``stances.csv``). Before a draft is published, the class columns say so.
+    """
+    from . import simulation
+    from .data import load
+
+    if draft is None or isinstance(draft, (str, Path)):
+        draft = class_draft(draft)
+    if not isinstance(draft, (ClassDraft, ClassState)):
+        raise DataError("compare_routes takes the class's draft: kit.class_draft(), a path to a published draft, "
+                        "or the state from kit.negotiation.merge_class(folder)")
+    package, by_dim = _class_moves(draft)
+    opts = simulation.design_options()
+    label = {(r.dimension, r.option_id): r.label for r in opts.itertuples()}
+    cards = simulation.delegations()
+    names = dict(zip(cards["delegation_id"], cards["name"]))
+    feats = load("mechanism_features")
+    gm = feats[feats["mechanism_id"] == "global_mechanism"].set_index("dimension")
+    stance_table = simulation.stances()
+    rows = []
+    for dim, dim_label in simulation.DIMENSIONS.items():
+        agreed = list(opts[(opts["dimension"] == dim) & (opts["agreed_2025"] == "yes")]["option_id"])
+        feature = gm.loc[simulation.FEATURE_FOR[dim]] if simulation.FEATURE_FOR[dim] in gm.index else None
+        texts = _texts_2025(list(feature["source_ids"])) if feature is not None else []
+        if package:
+            moves_here = by_dim.get(dim, [])
+            said = [f"{names.get(m['delegation_id'], m['delegation_id'])}: "
+                    + ("lifted its red line on " if m.get("lift_red_line") else "")
+                    + (f"{label.get((dim, m['option']), m['option'])}"
+                       + (f" to {int(m['preference']):+d}" if m.get("preference") is not None
+                          and not pd.isna(m.get("preference")) else ""))
+                    for m in moves_here]
+            ended = label.get((dim, package.get(dim)), package.get(dim, "not in the draft"))
+            moved = "; ".join(said) or "none"
+            same = ("yes" if package.get(dim) in agreed else "no") if agreed else "not confirmed"
+        else:
+            ended = moved = same = "no class draft published yet"
+        rows.append({"dimension": dim_label, "your class ended on": ended, "your class's concessions": moved,
+                     "agreed in 2025": "; ".join(label[(dim, o)] for o in agreed) or "not confirmed in the texts",
+                     "first settled in 2025 by": texts[0][1] if texts else "no dated UN text among its sources",
+                     "gave ground in 2025 (the kit's reading)": _gave_ground(dim, agreed, stance_table, names),
+                     "same?": same})
+    return pd.DataFrame(rows, columns=ROUTE_COLUMNS)
 
 
 # ---------------------------------------------------------------------------- command line (the chair)

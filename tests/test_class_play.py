@@ -302,3 +302,73 @@ def test_the_classroom_command_runs_the_chair_too(tmp_path, capsys):
     assert "Russian Federation blocks" in capsys.readouterr().out
     assert negotiation.class_draft(draft)["package"]["format"] == "poa_only"
     assert classroom.main(["chair", str(tmp_path / "nowhere")]) == 2
+
+
+# ---------------------------------------------------------------------------- debrief: the two routes
+
+
+OTHER_REVIEW = next(o for o in simulation.design_options().query("dimension == 'review_cycle'")["option_id"])
+
+
+def test_compare_routes_sets_the_class_route_beside_2025(tmp_path):
+    ada, ben = _store(tmp_path, "Ada"), _store(tmp_path, "Ben")
+    negotiation.concede("russia", "format", "poa_only", preference=0, lift_red_line=True,
+                        justification="Open to all States, so we can live with it.", store=ada)
+    negotiation.concede("france", "review_cycle", OTHER_REVIEW, preference=1,
+                        justification="A review keeps the body honest.", store=ben)
+    for name, store in (("Ada", ada), ("Ben", ben)):
+        export_answers(tmp_path / "in" / f"{name}.html", store=store)
+    state = negotiation.merge_class(tmp_path / "in")
+    package = {**simulation.STARTING_DRAFT, "decision_making": "consensus"}
+    path = negotiation.publish_draft(state, package, tmp_path / "draft.json")
+    routes = negotiation.compare_routes(path)
+    assert list(routes.columns) == negotiation.ROUTE_COLUMNS
+    assert len(routes) == len(simulation.DIMENSIONS)
+    row = routes.set_index("dimension")
+    fmt, dec = simulation.DIMENSIONS["format"], simulation.DIMENSIONS["review_cycle"]
+    assert row.at[fmt, "your class's concessions"].startswith("Russian Federation: lifted its red line on ")
+    assert "France" in row.at[dec, "your class's concessions"] and "+1" in row.at[dec, "your class's concessions"]
+    assert row.at[simulation.DIMENSIONS["name"], "your class's concessions"] == "none"
+    agreed = {d: o for d, o in simulation.OUTCOME_2025.items()}
+    for dim, label in simulation.DIMENSIONS.items():
+        expect = "yes" if package[dim] == agreed[dim] else "no"
+        assert row.at[label, "same?"] in (expect, "not confirmed"), label
+    assert (routes["first settled in 2025 by"] != "").all()
+    # the same from the merged state directly, and before any draft: the class columns say so
+    assert negotiation.compare_routes(state)["your class's concessions"].iloc[0] == row.at[fmt, "your class's concessions"]
+    empty = negotiation.compare_routes(tmp_path / "nothing-yet.json")
+    assert set(empty["your class ended on"]) == {"no class draft published yet"}
+    print(routes.to_string())
+
+
+def test_compare_routes_names_who_gave_ground_from_the_stances():
+    col = negotiation.compare_routes(None).set_index("dimension")["gave ground in 2025 (the kit's reading)"]
+    stance, opts = simulation.stances(), simulation.design_options()
+    names = simulation.delegations().set_index("delegation_id")["name"]
+    named = 0
+    for dim, label in simulation.DIMENSIONS.items():
+        agreed = list(opts[(opts["dimension"] == dim) & (opts["agreed_2025"] == "yes")]["option_id"])
+        if not agreed:
+            assert col[label].startswith("not known"), label
+            continue
+        gave, against = [], []
+        for r in stance[stance["dimension"] == dim].itertuples():
+            prefs = {k: int(v) for k, v in (p.split("=") for p in r.preferences)}
+            if prefs and max(prefs.get(o, 0) for o in agreed) < max(prefs.values()):
+                gave.append(r.delegation_id)
+                if all(prefs.get(o, 0) < 0 or o in list(r.red_lines or []) for o in agreed):
+                    against.append(r.delegation_id)
+        for d in gave:
+            assert names[d] in col[label], (label, d)
+        for d in against:
+            assert f"{names[d]} (against)" in col[label], (label, d)
+        named += len(gave)
+        if not gave:
+            assert col[label] == "no delegation preferred another option", label
+    assert named > 0, "in 2025 someone gave ground somewhere"
+
+
+@pytest.mark.parametrize("bad", [42, {"package": {}}, ["draft"]])
+def test_compare_routes_bad_input_says_what_it_takes(bad):
+    with pytest.raises(simulation.DataError, match="class_draft"):
+        negotiation.compare_routes(bad)
