@@ -100,19 +100,37 @@ def _choose(values, valid: list, what: str, default) -> list:
     return list(dict.fromkeys(values))
 
 
+_TABLE_COLUMNS = ["text", "body", "date", "adoption", "yes", "no", "abstain", "lead_sponsor", "confidence", "note",
+                  "source_ids"]
+_RECORDS: dict = {}
+
+
+def _records(votes: pd.DataFrame) -> list[dict]:
+    """The votes as plain dicts (with ``text``), computed once per table: a widget filters them on every change."""
+    hit = _RECORDS.get(id(votes))
+    if hit is not None and hit[0] is votes and hit[1] == len(votes):
+        return hit[2]
+    v = _with_text_ids(votes).drop(columns=["date"]).rename(columns={"date_label": "date"})
+    out = v[_TABLE_COLUMNS].to_dict("records")
+    _RECORDS.clear()
+    _RECORDS[id(votes)] = (votes, len(votes), out)
+    return out
+
+
 def vote_table(votes: pd.DataFrame, texts=None, bodies=None) -> pd.DataFrame:
     """Return the votes on the chosen texts, one row per text and body, with the body always named."""
     _check_votes(votes)
     valid = list(vote_texts(votes)["text"])
     texts = _choose(texts, valid, "texts", DEFAULT_TEXTS)
     bodies = _choose(bodies, list(BODIES), "bodies", BODIES)
-    v = _with_text_ids(votes)
-    v = v[v["text"].isin(texts) & v["body"].isin(bodies)]
     order = {t: i for i, t in enumerate(texts)}
-    v = v.assign(_o=v["text"].map(order), _b=v["body"].map({b: i for i, b in enumerate(BODIES)}))
-    cols = ["text", "body", "date_label", "adoption", "yes", "no", "abstain", "lead_sponsor", "confidence", "note",
-            "source_ids"]
-    return v.sort_values(["_o", "_b"])[cols].rename(columns={"date_label": "date"}).reset_index(drop=True)
+    rank = {b: i for i, b in enumerate(BODIES)}
+    keep = [r for r in _records(votes) if r["text"] in order and r["body"] in bodies]
+    keep.sort(key=lambda r: (order[r["text"]], rank[r["body"]]))  # stable, as the table's own order was
+    table = pd.DataFrame(keep, columns=_TABLE_COLUMNS)
+    for k in ("yes", "no", "abstain"):  # the table's own (nullable integer) types, even when nothing is kept
+        table[k] = table[k].astype(votes[k].dtype)
+    return table
 
 
 def _hover(r) -> str:
