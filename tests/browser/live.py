@@ -246,6 +246,52 @@ def drive(page, spec: Drive, timeout: float = 20) -> list[str]:
     return problems
 
 
+# ---------------------------------------------------------------------------- what a cell must show
+
+def shows() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """Cells that show a table or message rather than a widget, by notebook stem: (code the cell contains, the
+    words its output must show in the browser after Run All)."""
+    return {
+        "08_negotiation_simulation": [
+            ("kit.class_plan(30)", ("caucus", "delegations in", "coalitions:", "bridge-builders")),
+            ("kit.class_draft()", ("No class draft yet",)),
+            ("kit.compare_routes()", ("your class's concessions", "first settled in 2025 by",
+                                      "gave ground in 2025 (the kit's reading)", "no class draft published yet")),
+        ],
+    }
+
+
+_OUTPUT_TEXT = """
+(needle) => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  for (const c of panel.content.widgets) {
+    if (c.model.type === 'code' && c.model.sharedModel.getSource().includes(needle)) {
+      const outs = Array.from(c.node.querySelectorAll('.jp-OutputArea-output'));
+      return {found: true, visible: outs.some(o => o.getBoundingClientRect().height > 0),
+              text: outs.map(o => o.innerText).join('\\n')};
+    }
+  }
+  return {found: false, visible: false, text: ''};
+}
+"""
+
+
+def shown(page, specs) -> list[str]:
+    """Check each (code, words) of ``specs`` in the open notebook; return what is missing, in words."""
+    problems = []
+    for needle, words in specs:
+        out = page.evaluate(_OUTPUT_TEXT, needle)
+        if not out["found"]:
+            problems.append(f"no code cell contains {needle!r}")
+            continue
+        if not out["visible"]:
+            problems.append(f"{needle}: its output is not drawn")
+        missing = [w for w in words if w not in out["text"]]
+        if missing:
+            problems.append(f"{needle}: its output does not show {missing} (it shows {out['text'][:160]!r})")
+    return problems
+
+
 # ---------------------------------------------------------------------------- layout of option labels
 
 _LAYOUT = """

@@ -72,6 +72,7 @@ def test_notebook_runs_in_browser(browser_page, drives, path):
         failures += [f"widget: {p}" for p in live.drive(page, spec)]
     elif path.parent.name == "notebooks":
         failures.append("widget: no action for this notebook's main widget in tests/browser/live.py drives()")
+    failures += [f"shows: {p}" for p in live.shown(page, live.shows().get(path.stem, []))]
     failures += [f"layout: {p}" for p in live.layout_problems(page)]
     no_axe = live.axe_available()
     if no_axe is None:
@@ -144,6 +145,11 @@ def test_browser_test_catches_dead_overlapping_and_inaccessible_widgets(browser_
         found = live.drive(page, dead, timeout=3)
         assert any("did not change" in p for p in found), found
         assert any("overlap" in p for p in live.layout_problems(page))
+        missing = live.shown(page, [("Grey text on white", ("Grey text", "words this output never shows")),
+                                    ("kit.no_such_cell()", ("anything",))])
+        assert any("does not show ['words this output never shows']" in p for p in missing), missing
+        assert any("no code cell contains 'kit.no_such_cell()'" in p for p in missing), missing
+        assert not live.shown(page, [("Grey text on white", ("Grey text on white",))])
         if live.axe_available() is None:
             violations, _ = live.axe_notebook_outputs(page)
             ids = {v["id"] for v in live.blocking(violations)}
