@@ -12,13 +12,13 @@ SEQUENCE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "pur
 TRACK_COLOURS = {
     "ga_resolutions": OKABE_ITO["grey"], "gge": OKABE_ITO["blue"], "oewg": OKABE_ITO["orange"],
     "poa": OKABE_ITO["green"], "russia_proposals": OKABE_ITO["vermillion"],
-    "global_mechanism": OKABE_ITO["purple"], "context": OKABE_ITO["sky_blue"],
+    "global_mechanism": OKABE_ITO["purple"], "cybercrime": OKABE_ITO["black"], "context": OKABE_ITO["sky_blue"],
 }
 TRACK_LABELS = {
     "ga_resolutions": "General Assembly resolutions", "gge": "Groups of Governmental Experts (GGE)",
     "oewg": "Open-ended Working Groups (OEWG)", "poa": "Programme of Action (PoA)",
     "russia_proposals": "Russia's proposals", "global_mechanism": "Global Mechanism (permanent)",
-    "context": "Related context",
+    "cybercrime": "Cybercrime convention (crime track)", "context": "Related context",
 }
 # Votes: yes / no / abstain, in colours that do not rely on red versus green.
 VOTE_COLOURS = {"yes": OKABE_ITO["blue"], "no": OKABE_ITO["vermillion"], "abstain": OKABE_ITO["grey"]}

@@ -22,26 +22,30 @@ from .widgets import FigureArea, display_widget
 __all__ = ["TRACKS", "KINDS", "PERIODS", "PAPER_EVENT", "timeline_events", "timeline_figure", "event_details",
            "event_sources", "EventDetails", "styled_figure", "TimelineExplorer", "timeline"]
 
-# The lanes, top to bottom; "context" (related texts such as cybercrime) is available but not shown by default.
-TRACKS = ("ga_resolutions", "gge", "oewg", "poa", "russia_proposals", "global_mechanism", "context")
-DEFAULT_TRACKS = TRACKS[:-1]
+# The lanes, top to bottom; "cybercrime" (the UN Convention against Cybercrime, a crime track, not a security one)
+# and "context" (related texts) are available but not shown by default.
+TRACKS = ("ga_resolutions", "gge", "oewg", "poa", "russia_proposals", "global_mechanism", "cybercrime", "context")
+DEFAULT_TRACKS = TRACKS[:-2]
 KINDS = ("body", "session", "report", "no_consensus", "resolution", "decision", "proposal", "consultation",
-         "launch", "statement", "other")
+         "launch", "statement", "meeting", "accreditation", "other")
 KIND_LABELS = {"body": "bodies (spans)", "session": "sessions", "report": "reports", "no_consensus": "no consensus",
                "resolution": "resolutions", "decision": "decisions", "proposal": "proposals",
-               "consultation": "consultations", "launch": "launches", "statement": "statements", "other": "other"}
+               "consultation": "consultations", "launch": "launches", "statement": "statements", "meeting": "meetings",
+               "accreditation": "accreditation decisions", "other": "other"}
 KIND_NAMES = {"body": "body", "session": "session", "report": "report", "no_consensus": "no consensus",
               "resolution": "resolution", "decision": "decision", "proposal": "proposal",
-              "consultation": "consultation", "launch": "launch", "statement": "statement", "other": "other event"}
+              "consultation": "consultation", "launch": "launch", "statement": "statement", "meeting": "meeting",
+              "accreditation": "accreditation decision", "other": "other event"}
 # Marker shape per kind, fixed: an event's marker depends on its own kind and date precision only (filled = exact
 # day known, open = only the month or year known). Bodies are always drawn as bars.
 KIND_SYMBOLS = {"session": "triangle-up", "report": "diamond", "no_consensus": "x", "resolution": "circle",
                 "decision": "square", "proposal": "star", "consultation": "hexagon", "launch": "triangle-right",
-                "statement": "star", "other": "pentagon", "body": "circle"}
+                "statement": "star", "meeting": "hexagram", "accreditation": "cross", "other": "pentagon",
+                "body": "circle"}
 # The shape as the legend and the event card name it.
 SHAPE_NAMES = {"triangle-up": "triangle", "diamond": "diamond", "x": "cross ✕", "circle": "circle",
                "square": "square", "star": "star", "hexagon": "hexagon", "triangle-right": "sideways triangle",
-               "pentagon": "pentagon"}
+               "pentagon": "pentagon", "hexagram": "six-pointed star", "cross": "plus ✚"}
 PERIODS = {"all": "Everything", "before": "What had happened by then", "after": "What happened next"}
 PAPER_EVENT = "ru_poa_position_paper_2023"
 YEAR_MIN, YEAR_MAX = 1998, 2026
