@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import data as _data
 from .data import DataError, cite, load
 from .widgets import FigureArea, display_widget
 
@@ -78,46 +79,161 @@ def delegations() -> pd.DataFrame:
     return load("delegations")
 
 
-def _delegation_row(delegation_id) -> pd.Series:
-    table = delegations()
-    ids = list(table["delegation_id"])
-    if not isinstance(delegation_id, str) or delegation_id not in ids:
-        raise DataError(f"unknown delegation {delegation_id!r}; choose one of: {', '.join(ids)}")
-    return table[table["delegation_id"] == delegation_id].iloc[0]
+_INDEX: dict = {}
+FACT_COLUMNS = ["issue", "stance", "date", "statement", "confidence", "source_ids"]
+
+
+def _rows_by(name: str, column: str) -> dict:
+    """Return {value of ``column``: [its rows of table ``name`` as dicts]}, built once per table read.
+
+    The cards only look rows up, so they use this index instead of filtering a DataFrame (which costs a few
+    milliseconds each time); it is rebuilt whenever the kit reads the table again (``kit.data.clear_caches``)."""
+    frame = _data._load_cached(name, _data.DATA_DIR)
+    hit = _INDEX.get((name, column))
+    if hit is None or hit[0] is not frame:
+        groups: dict = {}
+        for rec in frame.to_dict("records"):
+            groups.setdefault(rec[column], []).append(rec)
+        hit = _INDEX[(name, column)] = (frame, groups)
+    return hit[1]
+
+
+def _delegation(delegation_id) -> dict:
+    table = _rows_by("delegations", "delegation_id")
+    if not isinstance(delegation_id, str) or delegation_id not in table:
+        raise DataError(f"unknown delegation {delegation_id!r}; choose one of: {', '.join(table)}")
+    return table[delegation_id][0]
+
+
+def _facts(delegation_id: str) -> list[dict]:
+    _delegation(delegation_id)
+    return [{**{c: r[c] for c in FACT_COLUMNS if c != "date"}, "date": r["date_label"]}
+            for r in _rows_by("positions", "actor_id").get(delegation_id, [])]
 
 
 def delegation_facts(delegation_id: str) -> pd.DataFrame:
     """Return the sourced facts behind one card: the rows of positions.csv for that State or group."""
-    _delegation_row(delegation_id)
-    pos = load("positions")
-    rows = pos[pos["actor_id"] == delegation_id]
-    return rows[["issue", "stance", "date_label", "statement", "confidence", "source_ids"]].rename(
-        columns={"date_label": "date"}).reset_index(drop=True)
+    return pd.DataFrame(_facts(delegation_id), columns=FACT_COLUMNS)
+
+
+def _option_labels() -> dict:
+    return {(dim, r["option_id"]): r["label"] for dim, rows in _rows_by("design_options", "dimension").items()
+            for r in rows}
+
+
+def stance_reading(delegation_id: str) -> list[dict]:
+    """Return the kit's reading of one delegation on every design dimension, in menu order.
+
+    One dict per dimension: ``dimension`` (its name), ``weight`` (1 to 3; 0 where no position was found),
+    ``prefers`` (labels of the options it scores above 0, the best first), ``dislikes`` (those it scores below 0
+    but could accept, the worst first), ``red_lines`` (labels of the options it cannot accept), ``reading`` (why,
+    in the kit's words), ``source_ids`` and ``found`` (False where no position was found before July 2025). The
+    notebook's delegation cards, ``stance_table`` and the printed State cards (tools/handouts.py) all show this
+    one reading.
+    """
+    _delegation(delegation_id)
+    mine = {r["dimension"]: r for r in _rows_by("stances", "delegation_id").get(delegation_id, [])}
+    labels = _option_labels()
+    out = []
+    for dim, name in DIMENSIONS.items():
+        r = mine.get(dim)
+        if r is None:
+            out.append({"dimension": name, "weight": 0, "prefers": [], "dislikes": [], "red_lines": [],
+                        "reading": "no position found before July 2025", "source_ids": [], "found": False})
+            continue
+        prefs = _preferences(r["preferences"])
+        ranked = sorted(prefs, key=lambda o: -prefs[o])
+        reds = _as_list(r["red_lines"])
+        out.append({"dimension": name, "weight": int(r["weight"]),
+                    "prefers": [labels[(dim, o)] for o in ranked if prefs[o] > 0],
+                    "dislikes": [labels[(dim, o)] for o in reversed(ranked) if prefs[o] < 0 and o not in reds],
+                    "red_lines": [labels[(dim, o)] for o in reds],
+                    "reading": r["reading"] if isinstance(r["reading"], str) else "",
+                    "source_ids": _as_list(r["source_ids"]), "found": True})
+    return out
+
+
+def reading_html(delegation_id: str) -> str:
+    """Return the kit's reading of one delegation as HTML (every text escaped): its reservation level with the
+    reason, then its stance on each dimension where a position was found, then the dimensions where none was.
+    Shared by the notebook's delegation cards and the printed State cards."""
+    e = html.escape
+    r = _delegation(delegation_id)
+    stances = stance_reading(delegation_id)
+    found = [s for s in stances if s["found"]]
+    missing = [s["dimension"] for s in stances if not s["found"]]
+    reservation = (f'<p><span class="label" style="font-weight:bold">Reservation level</span> (the kit\'s reading): '
+                   f'{int(r["reservation"])} %, the satisfaction it needs to join consensus. '
+                   f'{e(r["reservation_reading"])}</p>')
+    cell = 'style="text-align:left;vertical-align:top;padding:2px 6px;border-bottom:1px solid #ccc"'
+    head = "".join(f"<th {cell}>{h}</th>" for h in
+                   ("Dimension", "Weight (1-3)", "Prefers", "Dislikes, but could accept", "Red lines (cannot accept)",
+                    "The kit's reading"))
+    rows = "".join(
+        f"<tr><td {cell}>{e(s['dimension'])}</td><td {cell}>{s['weight']}</td>"
+        f"<td {cell}>{e('; '.join(s['prefers']) or 'no option in particular')}</td>"
+        f"<td {cell}>{e('; '.join(s['dislikes']) or 'none')}</td>"
+        f"<td {cell}>{e('; '.join(s['red_lines']) or 'none')}</td><td {cell}>{e(s['reading'])}</td></tr>"
+        for s in found)
+    title = ("<p><b>Stances per dimension</b> (the kit's reading of statements made before July 2025: how much "
+             "each dimension matters to it, which options it prefers or dislikes, and the options it cannot "
+             "accept)</p>")
+    if found:
+        table = (f'<table class="kit-stances" style="border-collapse:collapse"><thead><tr>{head}</tr></thead>'
+                 f"<tbody>{rows}</tbody></table>")
+        gaps = (f"<p>Dimensions with no position found before July 2025 (weight 0: any option is the same to it "
+                f"in the kit's data): {e(', '.join(missing))}.</p>" if missing else "")
+    else:
+        table = ""
+        gaps = (f"<p>{e(r['name'])}: no position found before July 2025 on any dimension (weight 0): every "
+                "package is the same to it in the kit's data. Decide in class what it would ask for, from its "
+                "sourced record.</p>")
+    return reservation + title + table + gaps
 
 
 class DelegationCard:
     """One delegation's card; shows as HTML (every text escaped) with its sources."""
 
     def __init__(self, delegation_id: str):
-        self.row = _delegation_row(delegation_id)
-        self.facts = delegation_facts(delegation_id)
+        self._row = _delegation(delegation_id)
+        self._facts = _facts(delegation_id)
+
+    @property
+    def row(self) -> pd.Series:
+        """The delegation's row of delegations.csv."""
+        return pd.Series(self._row)
+
+    @property
+    def facts(self) -> pd.DataFrame:
+        """The sourced facts behind the card (see ``delegation_facts``)."""
+        return pd.DataFrame(self._facts, columns=FACT_COLUMNS)
 
     @property
     def allies(self) -> list[str]:
-        names = dict(zip(delegations()["delegation_id"], delegations()["name"]))
-        return [names.get(a, a) for a in self.row["likely_allies"]]
+        table = _rows_by("delegations", "delegation_id")
+        return [table[a][0]["name"] if a in table else a for a in self._row["likely_allies"]]
+
+    @property
+    def stances(self) -> list[dict]:
+        """The kit's reading of this delegation per dimension (see ``stance_reading``)."""
+        return stance_reading(self._row["delegation_id"])
 
     def __repr__(self) -> str:
-        r = self.row
+        r = self._row
+        found = [s["dimension"] for s in self.stances if s["found"]]
         return (f"Delegation card: {r['name']}. Interests ({READING}): {r['interests']} "
-                f"Red lines: {r['red_lines']} Likely allies: {', '.join(self.allies) or 'none listed'}.")
+                f"Red lines: {r['red_lines']} Likely allies: {', '.join(self.allies) or 'none listed'}. "
+                f"Reservation level: {int(r['reservation'])} %. "
+                f"Positions found on: {', '.join(found) or 'no dimension'}.")
 
     def _repr_html_(self) -> str:
         e = html.escape
-        r = self.row
-        facts = "".join(f"<li><b>{e(f.issue)}, {e(f.stance)}</b> ({e(str(f.date))}): {e(f.statement)}</li>"
-                        for f in self.facts.itertuples())
-        sources = sorted({s for f in self.facts.itertuples() for s in f.source_ids} | set(r["source_ids"]))
+        r = self._row
+        facts = "".join(f"<li><b>{e(f['issue'])}, {e(f['stance'])}</b> ({e(str(f['date']))}; {e(f['confidence'])}; "
+                        f"source: {e(', '.join(f['source_ids']))}): {e(f['statement'])}</li>"
+                        for f in self._facts)
+        stance_sources = {s for st in self.stances for s in st["source_ids"]}
+        sources = sorted({s for f in self._facts for s in f["source_ids"]} | set(r["source_ids"]) | stance_sources)
         return (f'<div class="kit-card" style="border:1px solid #0072B2;border-radius:6px;padding:6px 12px">'
                 f"<h4>{e(r['name'])}</h4>"
                 f"<p><b>What the record shows</b> (sourced):</p><ul>{facts}</ul>"
@@ -125,11 +241,13 @@ class DelegationCard:
                 f"<p><b>Red lines</b> ({READING}): {e(r['red_lines'])}</p>"
                 f"<p><b>Likely allies</b> ({READING}: they took the same stance on at least one issue): "
                 f"{e(', '.join(self.allies) or 'none listed')}</p>"
+                f"{reading_html(r['delegation_id'])}"
                 f"{cite(sources)._repr_html_()}</div>")
 
 
 def delegation_card(delegation_id: str) -> DelegationCard:
-    """Return one delegation's card (facts with sources, then interests, red lines and allies as the kit reads them)."""
+    """Return one delegation's card: facts with sources, then interests, red lines, allies, reservation level and
+    stance per dimension as the kit reads them."""
     return DelegationCard(delegation_id)
 
 
@@ -155,7 +273,7 @@ class DelegationCards:
 
 def delegation_cards(delegation_id: str = "russia") -> DelegationCards:
     """Return a widget that shows any delegation's card."""
-    _delegation_row(delegation_id)  # a clear error naming the delegations for an unknown id
+    _delegation(delegation_id)  # a clear error naming the delegations for an unknown id
     return DelegationCards(delegation_id)
 
 
@@ -729,26 +847,14 @@ def verdict_text(choices) -> str:
 
 
 def stance_table(delegation_id: str) -> pd.DataFrame:
-    """Return one delegation's stance on every dimension: weight, what it prefers, red lines, the reading, sources."""
-    row = _delegation_row(delegation_id)
-    mine = stances()
-    mine = mine[mine["delegation_id"] == delegation_id].set_index("dimension")
-    opts = design_options()
-    labels = dict(zip(zip(opts["dimension"], opts["option_id"]), opts["label"]))
-    out = []
-    for dim, name in DIMENSIONS.items():
-        if dim not in mine.index:
-            out.append({"dimension": name, "weight": 0, "prefers": "no position found", "red lines": "",
-                        "the kit's reading": "no position found before July 2025", "sources": ""})
-            continue
-        r = mine.loc[dim]
-        prefs = _preferences(";".join(r["preferences"]) if isinstance(r["preferences"], list) else r["preferences"])
-        best = max(prefs, key=prefs.get)
-        out.append({"dimension": name, "weight": int(r["weight"]), "prefers": labels[(dim, best)],
-                    "red lines": "; ".join(labels[(dim, o)] for o in _as_list(r["red_lines"])),
-                    "the kit's reading": r["reading"], "sources": ";".join(_as_list(r["source_ids"]))})
-    del row
-    return pd.DataFrame(out)
+    """Return one delegation's stance on every dimension: weight, what it prefers and dislikes, red lines, the
+    reading, sources (``stance_reading`` as a table; "no position found" where none was found)."""
+    return pd.DataFrame([
+        {"dimension": s["dimension"], "weight": s["weight"],
+         "prefers": "; ".join(s["prefers"]) or "no option in particular" if s["found"] else "no position found",
+         "dislikes": "; ".join(s["dislikes"]), "red lines": "; ".join(s["red_lines"]),
+         "the kit's reading": s["reading"], "sources": ";".join(s["source_ids"])}
+        for s in stance_reading(delegation_id)])
 
 
 def compare_with_2025(choices) -> pd.DataFrame:

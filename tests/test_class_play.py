@@ -92,7 +92,7 @@ def test_concede_saves_each_move_with_time_and_it_travels_in_the_handin(tmp_path
     ({"justification": "   "}, "write a justification"),
     ({"justification": None}, "write a justification"),
     ({"option": "standing_oewg", "lift_red_line": True}, "its red lines there: poa_only, two_tracks"),
-    ({"delegation_id": "arab_group"}, "no position of arab_group was found on any dimension"),
+    ({"delegation_id": "mexico"}, "format is a dimension, but no position of mexico was found on it"),
 ])
 def test_concede_bad_input_names_the_valid_choices(tmp_path, change, named):
     store = _store(tmp_path)
@@ -102,6 +102,13 @@ def test_concede_bad_input_names_the_valid_choices(tmp_path, change, named):
     with pytest.raises(simulation.DataError, match=named.replace("(", r"\(").replace("$", r"\$")):
         negotiation.concede(**kwargs)
     assert negotiation.moves(store).empty
+
+
+def test_a_delegation_without_any_stance_has_nothing_to_concede():
+    # Every card in the kit's data has stances; an empty stance table stands in for a card without any.
+    empty = simulation.stances().iloc[0:0]
+    with pytest.raises(simulation.DataError, match="no position of russia was found on any dimension"):
+        negotiation._check_move("russia", "format", "poa_only", 1, False, "Because.", stance_table=empty)
 
 
 def test_two_notebooks_conceding_at_once_keep_every_move(tmp_path):

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -30,14 +28,9 @@ from kit import exercises as _exercises  # noqa: E402
 from kit import negotiation as _negotiation  # noqa: E402
 from kit import simulation as _simulation  # noqa: E402
 from kit.data import load, reliability_label  # noqa: E402
+from tools.chromium import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-# As root and on a closed network, Chromium needs these to start quietly (as in tests/browser/lab.py).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
 LOCAL_SCHEMES = ("file:", "data:", "about:")
-READING_COLUMN = "the kit's reading"  # a column of kit.simulation.stance_table
 
 TYPE_LABELS = {"multiple_choice": "Tick one", "multiple_select": "Tick every one that applies",
                "ordering": "Number the items in order (1 = first)", "matching": "Match each item on the left "
@@ -243,15 +236,10 @@ def state_card_html(delegation_id: str) -> str:
     row = table[table["delegation_id"] == delegation_id].iloc[0]
     names = dict(zip(table["delegation_id"], table["name"]))
     allies = ", ".join(names.get(a, a) for a in row["likely_allies"]) or "none listed"
-    stances = _simulation.stance_table(delegation_id)
     mine = _simulation.stances()
     mine = mine[mine["delegation_id"] == delegation_id]
     source_ids = list(row["source_ids"]) + [s for ids in mine["source_ids"] for s in ids]
     reading = _simulation.READING
-    stance_rows = "".join(
-        f"<tr><td>{_e(r['dimension'])}</td><td>{_e(r['weight'])}</td><td>{_e(r['prefers'])}</td>"
-        f"<td>{_e(r['red lines'] or 'none')}</td><td>{_e(r[READING_COLUMN])}</td></tr>"
-        for r in stances.to_dict("records"))
     title = f"State card: {row['name']}"
     body = (
         f'<div class="page card"><h1>{_e(title)}</h1>'
@@ -259,12 +247,8 @@ def state_card_html(delegation_id: str) -> str:
         f"Interests, red lines, reservation and stances are {_e(reading)}, not the State's own words.</p>"
         f'<p><span class="label">Interests</span> ({_e(reading)}): {_e(row["interests"])}</p>'
         f'<p><span class="label">Red lines</span> ({_e(reading)}): {_e(row["red_lines"])}</p>'
-        f'<p><span class="label">Reservation level</span> (the kit\'s reading): {_e(row["reservation"])} %. '
-        f'{_e(row["reservation_reading"])}</p>'
         f'<p><span class="label">Likely allies</span> ({_e(reading)}): {_e(allies)}</p>'
-        "<h2>Stances per dimension (the kit's reading)</h2>"
-        "<table><thead><tr><th>Dimension</th><th>Weight</th><th>Prefers</th><th>Red lines</th>"
-        f"<th>The kit's reading</th></tr></thead><tbody>{stance_rows}</tbody></table>"
+        f"{_simulation.reading_html(delegation_id)}"
         f"<h2>Sources</h2>{_source_items(source_ids)}</div>")
     return _document(title, body)
 
@@ -298,17 +282,6 @@ def documents() -> dict:
     docs.update({f"card_{d}": (lambda d=d: state_card_html(d)) for d in state_ids()})
     docs["chair_script"] = chair_script_html
     return docs
-
-
-def find_chromium() -> str | None:
-    """Return the path of a Chromium binary (KIT_CHROMIUM first), or None."""
-    env = os.environ.get("KIT_CHROMIUM")
-    if env and Path(env).exists():
-        return env
-    for c in CHROMIUM_CANDIDATES:
-        if Path(c).exists():
-            return c
-    return shutil.which("chromium")
 
 
 def write_html(out: Path, names=None) -> list[Path]:
