@@ -17,7 +17,7 @@ from .style import OKABE_ITO, apply_layout
 from .widgets import FigureArea, display_widget
 
 __all__ = [
-    "MECHANISMS", "DIMENSIONS", "CRITERIA", "RUBRIC", "ITEMS",
+    "MECHANISMS", "DIMENSIONS", "CRITERIA", "RUBRIC", "ITEMS", "UNKNOWN",
     "mechanism_list", "comparison_table", "comparison_html", "comparison_sources",
     "scoring_rubric", "mechanism_scores", "scores_html", "outcome_html", "weighted_scores", "score_figure",
     "score_summary", "score_sources",
@@ -55,29 +55,36 @@ JUDGED = tuple(c for c in CRITERIA if c != "agenda_breadth")
 RUBRIC = {
     "inclusiveness": ("Who sits at the table?", {
         0: "a limited group of selected States",
-        1: "described as open or inclusive, but the membership rules were not set in the texts read",
-        2: "open to all UN Member States"}),
+        1: "described as open or inclusive, without saying which States take part",
+        2: "open to all UN Member States (open-ended)"}),
     "permanence": ("How long does it last?", {
         0: "a fixed term",
-        1: "no fixed term or timetable set in the texts read",
+        1: "no fixed term, but not set up as a standing body either",
         2: "permanent or standing (as proposed or as established)"}),
     "bindingness": ("How binding are its outputs?", {
         0: "reports and recommendations; voluntary norms",
-        1: "more than recommendations but not a treaty: a political commitment, or decisions whose legal form is not set",
+        1: "more than recommendations but not a treaty: a political commitment, or decisions whose legal form is open",
         2: "a legally binding treaty"}),
     "stakeholder_access": ("What place do businesses, NGOs and academia have?", {
-        0: "no formal role found",
+        0: "none: a closed body of government representatives",
         1: "consultations, or a role stated in general terms without modalities",
         2: "written modalities give stakeholders a place in the body's meetings"}),
     "decision_rule_clarity": ("Is the decision rule clear?", {
-        0: "no decision rule found in the texts read",
-        1: "consensus named for some outputs or in summaries, but no general rule read",
-        2: "a consensus rule stated in the founding text or practised for every report"}),
+        0: "the founding text or proposal states no decision rule",
+        1: "consensus named for some outputs only",
+        2: "a consensus rule stated in the founding text or proposal, or practised for every report"}),
     "agenda_breadth": ("How many of the eight agenda items does it cover? (counted, not judged)", {
         0: "none of the eight items in data/mandate_items.csv is in its mandate or proposed",
         1: "four of the eight",
         2: "all eight (in the mandate or proposed)"}),
 }
+# A criterion no text in the kit settles is "unknown": it is shown as "unknown", never as a number, and left out
+# of the weighted total (the weights are renormalised over the criteria that are known).
+UNKNOWN = "unknown"
+UNKNOWN_MEANS = "no text the kit holds settles it: shown as unknown and left out of the weighted total"
+# A design is ranked only when the criteria with evidence carry at least this share of the weight given: a total
+# resting on a third of the criteria would reward the gaps (the unknowns left out), not the design.
+MIN_KNOWN_SHARE = 2 / 3
 MAX_SCORE = 2
 MAX_WEIGHT = 5
 
@@ -126,7 +133,8 @@ def _tables() -> dict:
         raise DataError(f"data/mechanisms.csv lacks the mechanism(s) {', '.join(missing)}")
     features = {(r.mechanism_id, r.dimension): (str(r.value), str(r.confidence), list(r.source_ids))
                 for r in load("mechanism_features").itertuples()}
-    scores = {(r.mechanism_id, r.criterion): (int(r.score), str(r.reason), list(r.source_ids))
+    scores = {(r.mechanism_id, r.criterion): (None if pd.isna(r.score) else int(r.score), str(r.reason),
+                                              list(r.source_ids))
               for r in load("mechanism_scores").itertuples()}
     mandate = {(r.mechanism_id, r.item): (str(r.status), "" if pd.isna(r.note) else str(r.note), list(r.source_ids))
                for r in load("mandate_items").itertuples()}
@@ -323,63 +331,112 @@ def comparison_sources(mechanisms=None, dimensions=None):
 
 
 def scoring_rubric() -> pd.DataFrame:
-    """Return the rubric behind the scores: the question of each criterion and what 0, 1 and 2 mean."""
+    """Return the rubric behind the scores: the question of each criterion, what 0, 1 and 2 mean, and "unknown"."""
     rows = [{"criterion": CRITERIA[c], "question": q, "score 0": lv[0], "score 1": lv[1], "score 2": lv[2],
+             "unknown": UNKNOWN_MEANS,
              "basis": "counted from data/mandate_items.csv" if c == "agenda_breadth" else "the kit's judgement"}
             for c, (q, lv) in RUBRIC.items()]
     return pd.DataFrame(rows).set_index("criterion")
 
 
 def mechanism_scores(mechanisms=None) -> pd.DataFrame:
-    """Return one row per mechanism and criterion: score (0-2), reason, sources and its basis (judgement or count)."""
+    """Return one row per mechanism and criterion: score (0-2 or "unknown"), reason, sources and its basis."""
     ms = _mechanisms(mechanisms)
     scores = _tables()["scores"]
     rows = []
     for m in ms:
         for c in CRITERIA:
             score, reason, ids = scores.get((m, c), (None, "no score in data/mechanism_scores.csv", []))
-            rows.append({"mechanism": _name(m), "criterion": CRITERIA[c],
-                         "score": score if score is None or c != "agenda_breadth" else round(score, 2), "reason": reason,
+            shown = UNKNOWN if score is None else (round(score, 2) if c == "agenda_breadth" else score)
+            rows.append({"mechanism": _name(m), "criterion": CRITERIA[c], "score": shown, "reason": reason,
                          "basis": "counted" if c == "agenda_breadth" else "the kit's judgement",
                          "source_ids": _ids_text(ids)})
     return pd.DataFrame(rows)
 
 
 def scores_html(mechanisms=None) -> HTMLText:
-    """Return the scores table (score, reason, basis, sources) as left-aligned HTML."""
+    """Return the scores table (score or "unknown", reason, basis, sources) as left-aligned HTML."""
     return _frame_html(mechanism_scores(mechanisms))
 
 
-def weighted_scores(mechanisms=None, weights=None) -> pd.DataFrame:
-    """Return, per mechanism, each criterion as % of the maximum and the weighted total (%), best first."""
-    ms, w = _mechanisms(mechanisms), _weights(weights)
+def _weighted(ms: list[str], w: dict[str, float]) -> list[dict]:
+    """Return, per mechanism in the kit's order, each criterion as % of the maximum (None if unknown), the
+    weighted total over the known criteria (None if no weighted criterion is known) and the counts.
+
+    Plain Python (no pandas): the widget calls it on every slider move.
+    """
     scores = _tables()["scores"]
-    total_w = sum(w.values())
-    rows = []
+    weighted = [c for c in CRITERIA if w[c] > 0]
+    out = []
     for m in ms:
-        pct = {CRITERIA[c]: 100 * scores[(m, c)][0] / MAX_SCORE for c in CRITERIA}
-        total = sum(w[c] * pct[CRITERIA[c]] for c in CRITERIA) / total_w
-        rows.append({"mechanism_id": m, "mechanism": _name(m), **pct, "weighted total": round(total, 1)})
-    out = pd.DataFrame(rows).sort_values("weighted total", ascending=False, kind="stable")
-    return out.reset_index(drop=True)
+        pct = {}
+        for c in CRITERIA:
+            value = scores.get((m, c), (None,))[0]
+            pct[c] = None if value is None else 100 * value / MAX_SCORE
+        known = [c for c in weighted if pct[c] is not None]
+        known_w, all_w = sum(w[c] for c in known), sum(w[c] for c in weighted)
+        too_few = bool(known_w) and known_w < MIN_KNOWN_SHARE * all_w
+        total = sum(w[c] * pct[c] for c in known) / known_w if known_w and not too_few else None
+        out.append({"mechanism_id": m, "pct": pct, "total": None if total is None else round(total, 1),
+                    "known": len(known), "weighted": len(weighted), "too_few": too_few})
+    return out
 
 
-def _leaders(table: pd.DataFrame) -> tuple[list[str], float]:
-    best = table["weighted total"].max()
-    return list(table.loc[table["weighted total"] == best, "mechanism"]), float(best)
+def _ranked(rows: list[dict]) -> list[dict]:
+    """Return the rows highest total first (stable), the mechanisms whose total is unknown last."""
+    return sorted(rows, key=lambda r: (r["total"] is None, -(r["total"] or 0)))
+
+
+def _scored_text(row: dict) -> str:
+    return f"{row['known']} of {row['weighted']}" + (" (too few to rank)" if row.get("too_few") else "")
+
+
+def weighted_scores(mechanisms=None, weights=None) -> pd.DataFrame:
+    """Return, per mechanism, each criterion as % of the maximum ("unknown" where no text settles it), the
+    weighted total (%) over the known criteria, and how many of the weighted criteria were scored; best first.
+    """
+    ms, w = _mechanisms(mechanisms), _weights(weights)
+    rows = []
+    for r in _ranked(_weighted(ms, w)):
+        pct = {CRITERIA[c]: UNKNOWN if v is None else v for c, v in r["pct"].items()}
+        rows.append({"mechanism_id": r["mechanism_id"], "mechanism": _name(r["mechanism_id"]), **pct,
+                     "weighted total": UNKNOWN if r["total"] is None else r["total"],
+                     "criteria scored": _scored_text(r)})
+    return pd.DataFrame(rows)
+
+
+def _leaders(rows: list[dict]) -> tuple[list[str], float | None]:
+    known = [r["total"] for r in rows if r["total"] is not None]
+    if not known:
+        return [], None
+    best = max(known)
+    return [_name(r["mechanism_id"]) for r in _ranked(rows) if r["total"] == best], float(best)
+
+
+def _summary_text(rows: list[dict]) -> str:
+    names, best = _leaders(rows)
+    ranked = _ranked(rows)
+    parts = ", ".join(f"{_name(r['mechanism_id'])} "
+                      + (f"not ranked (only {r['known']} of {r['weighted']} criteria scored)" if r.get("too_few")
+                         else (UNKNOWN if r["total"] is None else f"{r['total']:.0f}%")
+                         + f" ({_scored_text(r)} criteria scored)") for r in ranked)
+    note = ("A criterion that no text in the kit settles is unknown: it is left out of the total, not counted as 0, "
+            "so compare how many criteria each total rests on; a design whose known criteria carry less than "
+            f"{MIN_KNOWN_SHARE:.0%} of the weight is not ranked.")
+    if not names:
+        return (f"With these weights no design can be scored: every criterion you weighted is unknown for them. "
+                f"Weighted totals: {parts}. {note}")
+    lead = " and ".join(names)
+    verb = "have" if len(names) > 1 else "has"
+    return (f"With these weights {lead} {verb} the highest weighted score ({best:.0f}% of the maximum). "
+            f"Weighted totals: {parts}. {note} A higher score means more of the properties you weighted, not a "
+            "better design; the scores are the kit's judgement (see the rubric and each score's reason). Change "
+            "the weights and see whether the order changes.")
 
 
 def score_summary(mechanisms=None, weights=None) -> Sentence:
-    """Return one sentence saying which mechanism scores highest under these weights, and by how much."""
-    table = weighted_scores(mechanisms, weights)
-    names, best = _leaders(table)
-    parts = ", ".join(f"{name} {total:.0f}%" for name, total in zip(table["mechanism"], table["weighted total"]))
-    lead = " and ".join(names)
-    verb = "have" if len(names) > 1 else "has"
-    return Sentence(f"With these weights {lead} {verb} the highest weighted score ({best:.0f}% of the maximum). "
-            f"Weighted totals: {parts}. A higher score means more of the properties you weighted, not a better "
-            "design; the scores are the kit's judgement (see the rubric and each score's reason). Change the "
-            "weights and see whether the order changes.")
+    """Return one sentence saying which mechanism scores highest under these weights, and on how many criteria."""
+    return Sentence(_summary_text(_weighted(_mechanisms(mechanisms), _weights(weights))))
 
 
 @lru_cache(maxsize=1)
@@ -395,51 +452,66 @@ def _score_layout() -> dict:
     return fig.to_plotly_json()["layout"]
 
 
-def _score_title(names: list[str], best: float) -> str:
+def _score_title(names: list[str], best: float | None) -> str:
     """Return the chart title naming the design(s) with the highest total, on two lines if it is long."""
+    if not names:
+        return "No design can be scored with these weights: every weighted criterion is unknown"
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     head = f"Highest weighted score with these weights ({best:.0f}%):"
     return f"{head} {who}" if len(head) + len(who) < 80 else f"{head}<br>{who}"
 
 
-def score_figure(mechanisms=None, weights=None):
-    """Return a grouped bar chart of each criterion (% of maximum, weight in the label) and the weighted total."""
+def _figure(ms: list[str], w: dict[str, float], rows: list[dict]):
+    """Build the score chart from the rows of _weighted (plain Python; no pandas on the widget's path)."""
     import plotly.graph_objects as go
 
-    table = weighted_scores(mechanisms, weights)
-    w = _weights(weights)
     scores = _tables()["scores"]
     labels = [f"{CRITERIA[c]} (weight {w[c]:g})" for c in CRITERIA] + ["<b>Weighted total</b>"]
-    order = [m for m in MECHANISMS if m in set(table["mechanism_id"])]
-    by_id = table.set_index("mechanism_id").to_dict("index")  # dict lookups: far cheaper than .loc in a loop
     traces = []
-    for m in order:
-        xs = [float(by_id[m][CRITERIA[c]]) for c in CRITERIA] + [float(by_id[m]["weighted total"])]
-        reasons = [html.escape(scores[(m, c)][1]) for c in CRITERIA] + ["weighted mean of the criteria above"]
+    for r in rows:
+        m = r["mechanism_id"]
+        values = [r["pct"][c] for c in CRITERIA] + [r["total"]]
+        # an unknown value draws no bar (x = 0) and is labelled "unknown", never with a number
+        xs = [0.0 if v is None else float(v) for v in values]
+        shown = [UNKNOWN if v is None else f"{v:.0f}%" for v in values]
+        shown[-1] = (UNKNOWN if r["total"] is None else f"{r['total']:.0f}%") + f" ({_scored_text(r)} scored)"
+        reasons = [html.escape(scores.get((m, c), (None, "no score"))[1]) for c in CRITERIA]
+        reasons.append(f"weighted mean of the {r['known']} known criteria of the {r['weighted']} weighted; "
+                       "unknown ones are left out, not counted as 0")
         traces.append(dict(
             type="bar", x=xs, y=labels, orientation="h", name=_name(m),
             marker={"color": MECHANISM_COLOURS[m], "line": {"color": "#333333", "width": 1},
                     "pattern": {"shape": MECHANISM_PATTERNS[m], "fillmode": "overlay", "size": 7, "solidity": 0.25,
                                 "fgcolor": "#FFFFFF" if m in ("ru_convention", "gge") else "#333333"}},
-            text=[f"{x:.0f}%" for x in xs], textposition="outside", customdata=reasons,
-            hovertemplate=f"{html.escape(_name(m))}<br>%{{y}}: %{{x:.0f}}%<br>%{{customdata}}<extra></extra>"))
-    names, best = _leaders(table)
+            text=shown, textposition="outside", customdata=[[a, b] for a, b in zip(shown, reasons)],
+            hovertemplate=f"{html.escape(_name(m))}<br>%{{y}}: %{{customdata[0]}}<br>%{{customdata[1]}}"
+                          "<extra></extra>"))
+    names, best = _leaders(rows)
     base = _score_layout()
-    layout = {**base, "height": 230 + len(labels) * (18 * len(order) + 14),
+    layout = {**base, "height": 230 + len(labels) * (18 * len(rows) + 14),
               "title": {**base["title"],
                         "text": _score_title(names, best),
-                        "subtitle": {"text": "Scores are the kit's judgement on its rubric, not facts; a higher "
-                                             "score means more of a property, not a better design"}}}
+                        "subtitle": {"text": "Scores are the kit's judgement on its rubric, not facts; "
+                                             "\"unknown\" = no text settles it, left out of the total"}}}
     # The layout was validated once in _score_layout and the traces are tested (test_compare checks that
-    # go.Figure(fig.to_dict()) accepts the result); skipping re-validation keeps a slider move under 20 ms.
+    # go.Figure(fig.to_dict()) accepts the result); skipping re-validation keeps a slider move fast.
     return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+def score_figure(mechanisms=None, weights=None):
+    """Return a grouped bar chart of each criterion (% of maximum, weight in the label) and the weighted total.
+
+    An unknown criterion is labelled "unknown" and draws no bar; the total bar says how many criteria it rests on.
+    """
+    ms, w = _mechanisms(mechanisms), _weights(weights)
+    return _figure(ms, w, _weighted(ms, w))
 
 
 def score_sources(mechanisms=None):
     """Return the citations of the facts every score rests on."""
     ms = _mechanisms(mechanisms)
     scores = _tables()["scores"]
-    return cite([s for m in ms for c in CRITERIA for s in scores.get((m, c), (0, "", []))[2]])
+    return cite([s for m in ms for c in CRITERIA for s in scores.get((m, c), (None, "", []))[2]])
 
 
 # --------------------------------------------------------------------------- mandate overlap (¶6-¶8)
@@ -607,7 +679,7 @@ class MechanismComparison:
         self.figure_area = FigureArea()
         self.table_area = FigureArea()
         self.summary = w.HTML("")
-        self.table = None
+        self._table_args, self._table = None, None
         self.mechanisms.observe(self._on_mechanisms, names="value")
         self.dimensions.observe(self._on_dimensions, names="value")
         for s in self.weights.values():
@@ -628,23 +700,32 @@ class MechanismComparison:
     def _update_figure(self) -> None:
         try:
             ms = _mechanisms(list(self.mechanisms.value), self.MAX_SELECTED)
-            fig = score_figure(ms, self.weight_values())
-            text = score_summary(ms, self.weight_values())
+            w = _weights(self.weight_values())
+            rows = _weighted(ms, w)  # computed once for the chart and the sentence
+            fig = _figure(ms, w, rows)
+            text = _summary_text(rows)
         except DataError as err:
             self.figure_area.error(err)
             return
         self.figure_area.show(fig)
         self.summary.value = f"<p><b>Summary:</b> {html.escape(text)}</p>"
 
+    @property
+    def table(self):
+        """The side-by-side table shown now, as a DataFrame (built only when asked for: the view shows HTML)."""
+        if self._table is None and self._table_args is not None:
+            self._table = comparison_table(*self._table_args)
+        return self._table
+
     def _update_table(self) -> None:
         try:
             ms = _mechanisms(list(self.mechanisms.value), self.MAX_SELECTED)
-            table = comparison_table(ms, list(self.dimensions.value))
-            shown = comparison_html(ms, list(self.dimensions.value))
+            ds = _dimensions(list(self.dimensions.value))
+            shown = comparison_html(ms, ds)
         except DataError as err:
             self.table_area.error(err)
             return
-        self.table = table
+        self._table_args, self._table = (ms, ds), None
         self.table_area.show(shown)
 
     def _on_mechanisms(self, change=None):
