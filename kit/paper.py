@@ -26,6 +26,14 @@ TYPE_COLOURS = {"procedural": OKABE_ITO["blue"], "institutional": OKABE_ITO["ora
                 "substantive": OKABE_ITO["green"], "political": OKABE_ITO["vermillion"],
                 "legal": OKABE_ITO["purple"], "conclusion": OKABE_ITO["black"]}
 PAPER_SOURCE = "ru_poa_position_2023"
+# The two papers the kit tests claim by claim: Russia's 2023 position paper and the EU's 2023 case for the PoA.
+PAPERS = {"ru_2023": {"label": "Russian Federation, 2023 position paper", "short": "Russia's paper",
+                      "source": PAPER_SOURCE, "paragraphs": PARAGRAPHS,
+                      "link_text": "the Secretary-General's report A/78/76 (views submitted under resolution 77/37)"},
+          "eu_2023": {"label": "European Union, 2023 statements for the PoA", "short": "the EU's case",
+                      "source": "eeas_rid_dec2023", "paragraphs": tuple(range(1, 10)),
+                      "link_text": "the EU's statement of 14 December 2023 at the OEWG"}}
+DEFAULT_PAPER = "ru_2023"
 # Events that set the scene for the paper, in the order a reader meets them.
 CONTEXT_EVENTS = ("poa_proposal_2020", "a_res_75_240", "poa_l73_first_committee", "a_res_77_37",
                   "ru_convention_concept_oewg_2023", "poa_unoda_consultations_2023",
@@ -35,14 +43,26 @@ _SYMBOL_RE = re.compile(r"A/(?:RES/)?\d+/\d+")
 
 # ---------------------------------------------------------------------------- checking what a student asks for
 
-def _check_paragraph(paragraph):
-    """Return ``paragraph`` as an int 1-12 (or None for all); raise DataError naming the valid choices."""
+def _check_paper(paper):
+    """Return ``paper`` (a paper_id); raise DataError naming the valid choices."""
+    if paper is None:
+        return DEFAULT_PAPER
+    if not isinstance(paper, str) or paper not in PAPERS:
+        raise DataError(f"unknown paper {paper!r}; choose one of: {', '.join(PAPERS)} "
+                        f"({'; '.join(p['label'] for p in PAPERS.values())})")
+    return paper
+
+
+def _check_paragraph(paragraph, paper=DEFAULT_PAPER):
+    """Return ``paragraph`` as an int within the paper's paragraphs (or None for all); raise DataError naming the choices."""
+    valid = PAPERS[_check_paper(paper)]["paragraphs"]
     if paragraph is None or (isinstance(paragraph, str) and paragraph.strip().lower() in ("", "all")):
         return None
     if isinstance(paragraph, str) and paragraph.strip().lstrip("¶").isdecimal():
         paragraph = int(paragraph.strip().lstrip("¶"))
-    if isinstance(paragraph, bool) or not isinstance(paragraph, int) or paragraph not in PARAGRAPHS:
-        raise DataError(f"unknown paragraph {paragraph!r}; choose a whole number from 1 to 12 (¶1-¶12), or None for all")
+    if isinstance(paragraph, bool) or not isinstance(paragraph, int) or paragraph not in valid:
+        raise DataError(f"unknown paragraph {paragraph!r}; choose a whole number from 1 to {valid[-1]} "
+                        f"(¶1-¶{valid[-1]}), or None for all")
     return paragraph
 
 
@@ -58,8 +78,14 @@ def _check_type(claim_type):
 # ---------------------------------------------------------------------------- tables
 
 @lru_cache(maxsize=1)
-def _claims() -> pd.DataFrame:
+def _all_claims() -> pd.DataFrame:
     return load("paper_arguments")
+
+
+def _claims(paper=None) -> pd.DataFrame:
+    """The claims of one paper (all papers if ``paper`` is None)."""
+    table = _all_claims()
+    return table if paper is None else table[table["paper_id"] == _check_paper(paper)]
 
 
 @lru_cache(maxsize=1)
@@ -76,27 +102,34 @@ def _url_by_symbol() -> dict:
     return out
 
 
-def paper_claims(paragraph=None, claim_type=None) -> pd.DataFrame:
-    """Return the paper's claims (paragraph, claim_id, claim_type, claim, quote), optionally for one paragraph or type."""
-    paragraph, claim_type = _check_paragraph(paragraph), _check_type(claim_type)
-    table = _claims()
+def paper_claims(paragraph=None, claim_type=None, paper=DEFAULT_PAPER) -> pd.DataFrame:
+    """Return a paper's claims (paragraph, claim_id, claim_type, claim, quote), optionally for one paragraph or type.
+
+    ``paper`` is ``"ru_2023"`` (Russia's 2023 position paper, the default) or ``"eu_2023"`` (the EU's 2023 case for the PoA).
+    """
+    paper = _check_paper(paper)
+    paragraph, claim_type = _check_paragraph(paragraph, paper), _check_type(claim_type)
+    table = _claims(paper)
     if paragraph is not None:
         table = table[table["paragraph"] == paragraph]
     if claim_type is not None:
         table = table[table["claim_type"] == claim_type]
     if table.empty:
         where = f"¶{paragraph}" if paragraph else "the paper"
-        types = sorted(set(_claims().loc[_claims()["paragraph"] == paragraph, "claim_type"])) if paragraph \
-            else list(CLAIM_TYPES)
+        own = _claims(paper)
+        types = sorted(set(own.loc[own["paragraph"] == paragraph, "claim_type"])) if paragraph \
+            else sorted(set(own["claim_type"]))
         raise DataError(f"{where} has no {claim_type} claim; choose 'all' or one of the types it has: {', '.join(types)}")
     cols = ["paragraph", "claim_id", "claim_type", "claim", "quote"]
     return table[cols].reset_index(drop=True)
 
 
-def claim_types_by_paragraph() -> pd.DataFrame:
-    """Return a count of claims per paragraph (rows ¶1-¶12) and claim type (columns)."""
-    table = pd.crosstab(_claims()["paragraph"].astype(int), _claims()["claim_type"].astype(str))
-    table = table.reindex(index=list(PARAGRAPHS), columns=list(CLAIM_TYPES), fill_value=0)
+def claim_types_by_paragraph(paper=DEFAULT_PAPER) -> pd.DataFrame:
+    """Return a count of a paper's claims per paragraph (rows ¶1-¶12 for Russia's paper) and claim type (columns)."""
+    paper = _check_paper(paper)
+    claims = _claims(paper)
+    table = pd.crosstab(claims["paragraph"].astype(int), claims["claim_type"].astype(str))
+    table = table.reindex(index=list(PAPERS[paper]["paragraphs"]), columns=list(CLAIM_TYPES), fill_value=0)
     table.index = [f"¶{p}" for p in table.index]
     table.index.name = "paragraph"
     return table
@@ -170,7 +203,7 @@ def _sources_list(ids) -> str:
 
 def claim_card_html(claim_id) -> str:
     """Return one claim as an HTML card: claim, quotation, documents cited, record, support, counter, sources."""
-    claims = _claims().set_index("claim_id")
+    claims = _all_claims().set_index("claim_id")
     if not isinstance(claim_id, str) or claim_id not in claims.index:
         raise DataError(f"unknown claim {claim_id!r}{_data._suggest(claim_id, claims.index)}; "
                         f"choose one of: {', '.join(claims.index)}")
@@ -202,46 +235,75 @@ def claim_card(claim_id):
     return HTML(claim_card_html(claim_id))
 
 
-def explorer_html(paragraph=1, claim_type=None) -> str:
-    """Return the explorer's view: every claim of the chosen paragraph and type, as cards, with a link to the paper."""
-    table = paper_claims(paragraph, claim_type)
-    paragraph, claim_type = _check_paragraph(paragraph), _check_type(claim_type)
+_PAPER_NOTES = {
+    "ru_2023": ("The paper was submitted under OP3 of resolution 77/37; the Secretary-General's report under 77/37, "
+                "A/78/76, compiles the views States submitted (A/RES/78/16). The kit's source for the paper: "),
+    "eu_2023": ("The EU's case is read in the opening paragraphs of three EU statements at the OEWG in 2023 (checked "
+                "extract: data/papers/eu_2023.md); the EU's own views in A/78/76 were not available. Main source: "),
+}
+
+
+def explorer_html(paragraph=1, claim_type=None, paper=DEFAULT_PAPER) -> str:
+    """Return the explorer's view: the claims of the chosen paper, paragraph and type, as cards, with a link to the paper."""
+    paper = _check_paper(paper)
+    table = paper_claims(paragraph, claim_type, paper)
+    paragraph, claim_type = _check_paragraph(paragraph, paper), _check_type(claim_type)
     where = f"¶{paragraph}" if paragraph else "all paragraphs"
     kind = f"{claim_type} claims" if claim_type else "claims of every type"
-    paper = _sources_by_id()[PAPER_SOURCE]
-    head = (f"<p><b>{len(table)} claim(s): {html.escape(where)}, {html.escape(kind)}.</b> "
-            "The full text is published in the Secretary-General's compilation of States' views under OP3 of "
-            "resolution 77/37; the kit's source for the paper is "
-            f"{_link(str(paper['url']), 'UNODA’s page on the consultations under resolution 77/37')}.</p>")
-    return "<div class='kit-explorer'>" + head + "".join(claim_card_html(c) for c in table["claim_id"]) + "</div>"
+    src = _sources_by_id()[PAPERS[paper]["source"]]
+    head = (f"<p><b>{html.escape(PAPERS[paper]['label'])}: {len(table)} claim(s): {html.escape(where)}, "
+            f"{html.escape(kind)}.</b> {html.escape(_PAPER_NOTES[paper])}"
+            f"{_link(str(src['url']), PAPERS[paper]['link_text'])}.</p>")
+    return (f"<div class='kit-explorer' data-paper='{html.escape(paper)}'>" + head
+            + "".join(claim_card_html(c) for c in table["claim_id"]) + "</div>")
+
+
+def _paragraph_options(paper):
+    return [("All paragraphs", 0)] + [(f"¶{p}", p) for p in PAPERS[paper]["paragraphs"]]
 
 
 class ArgumentExplorer:
-    """Two menus (paragraph, claim type) wired to ``explorer_html``; ``.area.figure`` is the HTML shown."""
+    """Three menus (paper, paragraph, claim type) wired to ``explorer_html``; ``.area.figure`` is the HTML shown."""
 
-    def __init__(self, paragraph=1, claim_type="all"):
+    def __init__(self, paragraph=1, claim_type="all", paper=DEFAULT_PAPER):
         import ipywidgets as w
         from IPython.display import HTML
 
         self._HTML = HTML
+        paper = _check_paper(paper)
         style = {"description_width": "initial"}
-        self.paragraph = w.Dropdown(options=[("All paragraphs", 0)] + [(f"¶{p}", p) for p in PARAGRAPHS],
-                                    value=_check_paragraph(paragraph) or 0, description="Paragraph", style=style)
+        self.paper = w.Dropdown(options=[(p["label"], pid) for pid, p in PAPERS.items()], value=paper,
+                                description="Paper", style=style)
+        self.paragraph = w.Dropdown(options=_paragraph_options(paper),
+                                    value=_check_paragraph(paragraph, paper) or 0, description="Paragraph", style=style)
         self.claim_type = w.Dropdown(options=[("All types", "all")] + [(t, t) for t in CLAIM_TYPES],
                                      value=_check_type(claim_type) or "all", description="Claim type", style=style)
         self.area = FigureArea()
-        self.widget = w.VBox([w.HBox([self.paragraph, self.claim_type]), self.area.widget])
+        self.widget = w.VBox([w.HBox([self.paper, self.paragraph, self.claim_type]), self.area.widget])
+        self._switching = False
+        self.paper.observe(self._paper_changed, names="value")
         self.paragraph.observe(self._changed, names="value")
         self.claim_type.observe(self._changed, names="value")
         self.update()
 
-    def _changed(self, _change):
+    def _paper_changed(self, _change):
+        # a new paper has its own paragraphs: show all of them, and update once
+        self._switching = True
+        try:
+            self.paragraph.options = _paragraph_options(self.paper.value)
+            self.paragraph.value = 0
+        finally:
+            self._switching = False
         self.update()
+
+    def _changed(self, _change):
+        if not self._switching:
+            self.update()
 
     def update(self) -> None:
         """Show the claims the menus select, or say why there are none."""
         try:
-            view = explorer_html(self.paragraph.value or None, self.claim_type.value)
+            view = explorer_html(self.paragraph.value or None, self.claim_type.value, self.paper.value)
         except DataError as err:
             self.area.error(err)
             return
@@ -250,20 +312,26 @@ class ArgumentExplorer:
     _ipython_display_ = display_widget
 
 
-def explorer(paragraph=1, claim_type="all") -> ArgumentExplorer:
-    """Return the argument explorer: pick a paragraph (¶1-¶12) or a claim type and read each claim against the record."""
-    return ArgumentExplorer(paragraph, claim_type)
+def explorer(paragraph=1, claim_type="all", paper=DEFAULT_PAPER) -> ArgumentExplorer:
+    """Return the argument explorer: pick a paper, a paragraph or a claim type and read each claim against the record.
+
+    ``paper`` is ``"ru_2023"`` (Russia's 2023 position paper, the default) or ``"eu_2023"`` (the EU's 2023 case for the PoA).
+    """
+    return ArgumentExplorer(paragraph, claim_type, paper)
 
 
 # ---------------------------------------------------------------------------- the argument map
 
-def argument_map() -> pd.DataFrame:
-    """Return the argument map's nodes: node_id, label, kind, claim_type, supports, paragraphs, claim_ids, source_ids."""
+def argument_map(paper=DEFAULT_PAPER) -> pd.DataFrame:
+    """Return one paper's map nodes: node_id, label, kind, claim_type, supports, paragraphs, claim_ids, source_ids."""
+    paper = _check_paper(paper)
     nodes = load("paper_argument_map")
-    known = set(_claims()["claim_id"])
+    nodes = nodes[nodes["paper_id"] == paper].reset_index(drop=True)
+    known = set(_claims(paper)["claim_id"])
     unknown = sorted({c for ids in nodes["claim_ids"] for c in ids} - known)
     if unknown:
-        raise DataError(f"paper_argument_map.csv names unknown claim_ids {unknown}; see paper_arguments.csv")
+        raise DataError(f"paper_argument_map.csv names unknown claim_ids {unknown} for paper {paper}; "
+                        "see paper_arguments.csv")
     ids = set(nodes["node_id"])
     dangling = sorted({s for s in nodes["supports"].dropna() if s not in ids})
     if dangling:
@@ -278,15 +346,17 @@ def _para_label(paragraphs) -> str:
     return ", ".join(f"¶{p}" for p in ps)
 
 
-def argument_map_figure(highlight_paragraph=None):
-    """Return the argument map as a plotly figure: premises (right) with arrows to the conclusion they support (left).
+def argument_map_figure(highlight_paragraph=None, paper=DEFAULT_PAPER):
+    """Return a paper's argument map as a plotly figure: premises (right) with arrows to the conclusion they support (left).
 
-    ``highlight_paragraph`` (1-12) keeps full colour on the nodes that draw on that paragraph and fades the rest.
+    ``highlight_paragraph`` keeps full colour on the nodes that draw on that paragraph and fades the rest;
+    ``paper`` is ``"ru_2023"`` (the default) or ``"eu_2023"``.
     """
     import plotly.graph_objects as go
 
-    highlight = _check_paragraph(highlight_paragraph)
-    nodes = argument_map()
+    paper = _check_paper(paper)
+    highlight = _check_paragraph(highlight_paragraph, paper)
+    nodes = argument_map(paper)
     conclusions = nodes[nodes["kind"] == "conclusion"].reset_index(drop=True)
     premises = nodes[nodes["kind"] == "premise"].reset_index(drop=True)
     n = len(premises)
@@ -331,8 +401,10 @@ def argument_map_figure(highlight_paragraph=None):
             y=[ypos[i] for i in sel["node_id"]], mode="markers", name=kind if kind == "conclusion" else f"{kind} premise",
             marker={"symbol": "square", "size": 14, "color": TYPE_COLOURS[kind]},
             hovertext=hover, hoverinfo="text", customdata=list(sel["node_id"])))
-    title = ("How the paper argues: seven premises support one conclusion" if highlight is None
-             else f"How the paper argues: the parts that draw on ¶{highlight}")
+    words = {5: "five", 6: "six", 7: "seven", 8: "eight"}
+    who = PAPERS[paper]["short"]
+    title = (f"How the paper argues ({who}): {words.get(n, n)} premises support one conclusion" if highlight is None
+             else f"How the paper argues ({who}): the parts that draw on ¶{highlight}")
     apply_layout(fig, title, x_title="Arrows run from each premise (right) to the conclusion it supports (left)",
                  height=700)
     fig.update_xaxes(range=[0, 10], showticklabels=False, showgrid=False, zeroline=False, fixedrange=True)

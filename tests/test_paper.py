@@ -70,9 +70,9 @@ def test_cited_documents_link_symbols_the_kit_knows():
 
 
 def test_every_text_in_a_card_is_escaped(monkeypatch):
-    claims = kp._claims().copy()
+    claims = kp._all_claims().copy()
     claims.loc[claims["claim_id"] == "p02_consensus", "claim"] = "<script>alert(1)</script>"
-    monkeypatch.setattr(kp, "_claims", lambda: claims)
+    monkeypatch.setattr(kp, "_all_claims", lambda: claims)
     card = kp.claim_card_html("p02_consensus")
     assert "<script>" not in card and "&lt;script&gt;" in card
 
@@ -146,7 +146,7 @@ def test_argument_map_is_built_from_the_data():
     arrows = [a for a in fig.layout.annotations if a.showarrow]
     boxes = [a for a in fig.layout.annotations if not a.showarrow]
     assert len(arrows) == 7 and len(boxes) == 8
-    assert fig.layout.title.text.startswith("How the paper argues")
+    assert fig.layout.title.text.startswith("How the paper argues (Russia's paper): seven premises")
     assert fig.layout.xaxis.title.text
     names = {t.name for t in fig.data}
     assert names == {"conclusion", "procedural premise", "institutional premise", "substantive premise",
@@ -191,3 +191,55 @@ def test_reading_table_shows_every_word_escaped():
     assert "Russian Federation's position paper" in repr(kp.reading_table(kp.paper_context()))
     with pytest.raises(DataError, match="DataFrame"):
         kp.reading_table("not a table")
+
+
+# ------------------------------------------------------------------ the second paper: the EU's case for the PoA
+
+def test_the_eu_paper_has_its_own_claims_and_paragraphs():
+    eu = kp.paper_claims(paper="eu_2023")
+    assert len(eu) == len(kit.load("paper_arguments").query("paper_id == 'eu_2023'")) >= 8
+    assert set(eu["claim_id"]).isdisjoint(kp.paper_claims()["claim_id"])
+    assert list(kp.claim_types_by_paragraph("eu_2023").index) == [f"¶{p}" for p in range(1, 10)]
+    with pytest.raises(DataError, match="1 to 9"):
+        kp.paper_claims(12, paper="eu_2023")
+    with pytest.raises(DataError, match="ru_2023, eu_2023"):
+        kp.paper_claims(paper="fr_2020")
+
+
+def test_the_explorer_switches_papers_when_the_menu_is_set():
+    e = kit.explorer()
+    before = _shown(e)
+    assert "data-paper='ru_2023'" in before and "data-claim='p01_submission_op3'" in before
+    e.paper.value = "eu_2023"
+    after = _shown(e)
+    assert after != before and "data-paper='eu_2023'" in after and e.paragraph.value == 0
+    assert after.count("class='kit-claim'") == len(kp.paper_claims(paper="eu_2023"))
+    assert not any(f"data-claim='{c}'" in after for c in kp.paper_claims()["claim_id"])
+    assert [label for label, _ in e.paragraph.options][-1] == "¶9"
+    e.paragraph.value = 7
+    assert "data-claim='eu07_majority_all_regions'" in _shown(e) and "¶7, claims of every type" in _shown(e)
+    url = kit.load("sources").set_index("source_id").loc["eeas_rid_dec2023", "url"]
+    assert f'href="{url}"' in _shown(e)
+    e.paper.value = "ru_2023"
+    assert "data-paper='ru_2023'" in _shown(e) and _shown(e).count("class='kit-claim'") == 24
+
+
+def test_the_argument_map_switches_papers():
+    ru, eu = kp.argument_map(), kp.argument_map(paper="eu_2023")
+    assert set(ru["node_id"]).isdisjoint(eu["node_id"])
+    assert set(c for ids in eu["claim_ids"] for c in ids) <= set(kp.paper_claims(paper="eu_2023")["claim_id"])
+    fig = kp.argument_map_figure(paper="eu_2023")
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+    assert len(arrows) == (eu["kind"] == "premise").sum() and "EU" in fig.layout.title.text
+    assert fig.layout.title.text != kp.argument_map_figure().layout.title.text
+    lit = {a.name for a in kp.argument_map_figure(7, paper="eu_2023").layout.annotations
+           if not a.showarrow and a.opacity == 1.0}
+    assert lit == {"c_eu_poa", "m_eu_majority"}
+
+
+def test_the_papers_source_opens_the_secretary_generals_report_of_views():
+    src = kit.load("sources").set_index("source_id")
+    ru = src.loc[kp.PAPER_SOURCE]
+    assert ru["symbol"] == "A/78/76" and ru["url"] == "https://undocs.org/A/78/76"
+    assert "not read" in ru["title"], "the title must say what was not read"
+    assert "disarmament.unoda.org/ar/" not in ru["url"]
