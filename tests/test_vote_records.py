@@ -129,3 +129,26 @@ def test_no_row_cites_a_press_release_of_an_earlier_meeting(votes, sources):
 def test_the_press_release_check_can_fail():
     assert _before("2022-11-02", "2022-11-03") and _before("2022-10", "2022-11-03") and _before("", "2022-11")
     assert not _before("2022-11-03", "2022-11-03") and not _before("2022-11", "2022-11")
+
+
+def test_the_adoption_mode_matches_the_record(votes, records):
+    """A record that says no vote was taken backs only a row adopted without a vote and without a tally; a record
+    with a full tally backs only a recorded vote."""
+    problems, seen = [], {"no vote": 0, "tally": 0}
+    for v in votes.itertuples():
+        rec = _record_for(v, records)
+        if rec is None:
+            continue
+        full = all(not pd.isna(rec[k]) for k in COUNTS)
+        no_vote = "no vote taken" in rec["record"]
+        assert not (full and no_vote), f"{rec['symbol']} ({rec['body']}): a record cannot give both"
+        if no_vote:
+            seen["no vote"] += 1
+            if v.adoption != "without a vote" or any(not pd.isna(getattr(v, k)) for k in COUNTS):
+                problems.append(f"{v.vote_id}: the record says no vote was taken, the row says {v.adoption}")
+        if full:
+            seen["tally"] += 1
+            if v.adoption != "recorded vote":
+                problems.append(f"{v.vote_id}: the record gives a tally, the row says {v.adoption}")
+    assert not problems, "\n".join(problems)
+    assert seen["no vote"] and seen["tally"], seen

@@ -112,8 +112,8 @@ def test_adoption_record_before_and_after_2018(votes, events):
 
 
 @pytest.mark.parametrize("kwargs, title_part, years", [
-    (dict(), "Resolutions of the series adopted without a vote in the plenary: 6 before 2018, 1 from 2018 on", None),
-    (dict(kinds=["resolution", "decision"]), "6 before 2018, 4 from 2018 on", None),
+    (dict(), "Resolutions of the series adopted without a vote in the plenary: 6 before 2018, 3 from 2018 on", None),
+    (dict(kinds=["resolution", "decision"]), "6 before 2018, 6 from 2018 on", None),
     (dict(years=(2009, 2016)), "6 before 2018", {2009, 2010, 2011, 2012, 2013, 2015, 2016}),
 ])
 def test_adoption_figure(votes, events, kwargs, title_part, years):
