@@ -7,6 +7,11 @@ lock: the file is only ever replaced whole, so a reader sees the old file or the
 (not JSON, not a kit answers file, records of the wrong shape) is moved aside, never overwritten, and the student is
 told; the answers in it that can be used are kept. When an answer cannot be saved (a read-only folder, a full disk)
 the student is told why and what to do, and the file on disk is left as it was.
+
+The file holds the student's ``student`` (name) and ``student_id`` (a student number or hub user name), and one
+record per exercise. What the exercises engine records per item (``attempts``, ``first_attempt``, ``final``,
+``shown``; for free text ``submitted`` and ``versions``) is described in kit.exercises; files written before these
+fields existed are read as they are, the missing fields filled in (``migrate``).
 """
 from __future__ import annotations
 
@@ -25,8 +30,14 @@ from filelock import FileLock, Timeout
 from .data import DataError
 
 FORMAT = "un-cyber-kit answers"
-VERSION = 1
+VERSION = 2              # 2: student_id, and per-item attempts/first_attempt/final/shown/versions
 MAX_NAME = 200          # characters in a student's name
+MAX_ID = 100            # characters in a student id
+EXERCISE_TYPES = ("multiple_choice", "multiple_select", "ordering", "matching", "free_text")  # kit.exercises.TYPES
+# What a notebook shows before the student writes their own: never accepted as a name or an id.
+PLACEHOLDER_NAMES = ("your name", "your full name", "name", "student", "first last", "firstname lastname")
+PLACEHOLDER_IDS = ("your student number", "your student id", "student number", "student id", "your id", "id",
+                   "your hub user name", "your user name", "12345678")
 MAX_DEPTH = 20          # nesting of lists and objects inside one answer; deeper is not an answer the kit wrote
 STALE_TEMP_SECONDS = 60  # a temporary file older than this, or whose writer is gone, was left by a crashed save
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -61,7 +72,54 @@ def _belongs_to_user(folder: Path) -> bool:
 
 
 def empty() -> dict:
-    return {"format": FORMAT, "version": VERSION, "student": "", "answers": {}}
+    return {"format": FORMAT, "version": VERSION, "student": "", "student_id": "", "answers": {}}
+
+
+def _plain(text: str) -> str:
+    return " ".join(str(text).strip().strip("\"'<>[](){}").split()).casefold()
+
+
+def identity_problem(name, student_id) -> str | None:
+    """Return what is wrong with a name and student id given to set_name (in words, with what to do), or None.
+
+    ``student_id`` None is not checked (set_name then records the name only); "" is a missing id."""
+    example = "kit.set_name(\"Ada Lovelace\", student_id=\"s1234567\")"
+    if not isinstance(name, str) or not name.strip():
+        return f"give your name as text, between the quotes: {example}."
+    if _plain(name) in PLACEHOLDER_NAMES:
+        return (f"{name.strip()!r} is the example in the notebook, not your name: replace it with your own name, "
+                f"e.g. {example}, and run the cell again.")
+    if len(name.strip()) > MAX_NAME:
+        return None  # AnswerStore.set_student refuses it, saying how long it may be
+    if student_id is None:
+        return None
+    if not isinstance(student_id, str) or not student_id.strip():
+        return (f"give your student id too (your student number, or your user name on the course hub): {example}.")
+    if _plain(student_id) in PLACEHOLDER_IDS:
+        return (f"{student_id.strip()!r} is the example in the notebook, not your student id: replace it with your "
+                f"student number (or your hub user name), e.g. {example}, and run the cell again.")
+    if len(student_id.strip()) > MAX_ID or any(not c.isprintable() for c in student_id.strip()):
+        return f"a student id is at most {MAX_ID} printable characters, e.g. s1234567."
+    return None
+
+
+def migrate(record: dict) -> dict:
+    """Return a saved answer with the fields the engine records now, filled in for a record saved before them.
+
+    ``attempts`` stays as saved (the store has always counted them); ``final`` is the saved score; ``shown`` is
+    False; ``first_attempt`` is None (not known); a free-text answer's only known version is its saved text.
+    """
+    if "answer" not in record or record.get("type") not in EXERCISE_TYPES:  # e.g. kit.negotiation's concessions
+        return record
+    out = dict(record)
+    out.setdefault("attempts", 1)
+    out.setdefault("final", record.get("score"))
+    out.setdefault("shown", False)
+    out.setdefault("first_attempt", None)
+    if record.get("type") == "free_text" and isinstance(record.get("answer"), str):
+        out.setdefault("submitted", record["answer"])
+        out.setdefault("versions", [{"answer": record["answer"], "saved_at": record.get("saved_at", "")}])
+    return out
 
 
 def _now() -> str:
@@ -137,6 +195,9 @@ def _parse(text: str):
     student = data.get("student", "")
     if not isinstance(student, str):
         return None, f"has a student name that is not text ({student!r:.40})", []
+    student_id = data.get("student_id", "")
+    if not isinstance(student_id, str):
+        return None, f"has a student id that is not text ({student_id!r:.40})", []
     dropped = []
     answers = {}
     for ex_id, record in data["answers"].items():
@@ -144,8 +205,8 @@ def _parse(text: str):
         if problem:
             dropped.append(f"{ex_id!r:.60} {problem}")
         else:
-            answers[ex_id] = scrub(record)[0]
-    clean = dict(data, student=scrub(student)[0], answers=answers)
+            answers[ex_id] = migrate(scrub(record)[0])
+    clean = dict(data, student=scrub(student)[0], student_id=scrub(student_id)[0], answers=answers)
     if dropped:
         return clean, f"held {len(dropped)} answer(s) in a shape the kit cannot use ({'; '.join(dropped[:3])}" + \
             ("; …" if len(dropped) > 3 else "") + ")", dropped
@@ -364,20 +425,33 @@ class AnswerStore:
                 os.unlink(tmp)
             raise
 
-    def _update(self, what: str, change) -> dict:
+    def update(self, what: str, change):
+        """Read the file, call ``change(data)`` on it, write it atomically, all under the lock; return what
+        ``change`` returned. ``what`` ('Your answer', 'Your concession') names what is saved in the message a failure
+        gets (an AnswersError: the file is left as it was). For kit modules that keep records of their own in the
+        answers file (kit.negotiation's concessions)."""
+        return self._update(what, change)
+
+    def _update(self, what: str, change):
         """Read, change, write atomically under the lock; a failure leaves the file as it was and says why."""
         with self._locked(what) as target:
             _remove_stale_temps(target)
             try:
                 data = self._read_locked(target)
                 out = change(data)
+                data["version"] = VERSION  # migrated on reading (see migrate): written in the current format
                 self._write(target, data)
             except OSError as err:
                 raise AnswersError(_save_problem(err, target, what)) from None
         return out
 
-    def save(self, exercise_id: str, record: dict) -> dict:
-        """Save one answer (read, change, write atomically under the lock); return the record as saved."""
+    def save(self, exercise_id: str, record: dict, merge=None) -> dict:
+        """Save one answer (read, change, write atomically under the lock); return the record as saved.
+
+        ``merge(previous, saved)``, when given, returns the record to keep from the one saved before (``{}`` if none)
+        and the new one (with ``attempts`` and ``saved_at`` set): the exercises engine keeps first attempts and
+        free-text versions this way, under the same lock.
+        """
         if not isinstance(exercise_id, str) or not exercise_id:
             raise AnswersError(f"an exercise id is a text such as 'start_two_bodies', not {type(exercise_id).__name__}")
         if not isinstance(record, dict):
@@ -391,6 +465,8 @@ class AnswerStore:
         def change(data):
             previous = data["answers"].get(exercise_id, {})
             saved = dict(clean, saved_at=_now(), attempts=previous.get("attempts", 0) + 1)
+            if merge is not None:
+                saved = merge(previous, saved)
             data["answers"][exercise_id] = saved
             return saved
 
@@ -399,17 +475,45 @@ class AnswerStore:
             self.warnings.append(_replaced_note(replaced, "your answer", "submit it again"))
         return saved
 
-    def set_student(self, name: str) -> None:
-        """Record the student's name in the answers file."""
+    def mark_shown(self, exercise_id: str, base: dict) -> dict:
+        """Record that the student asked to see the answer of ``exercise_id`` (``shown``: True); ``base`` is the
+        record to start from when nothing was saved yet. Return the record as saved."""
+        clean = scrub(base)[0]
+
+        def change(data):
+            previous = data["answers"].get(exercise_id)
+            saved = dict(previous) if isinstance(previous, dict) else dict(clean, attempts=0, saved_at=_now())
+            saved["shown"] = True
+            data["answers"][exercise_id] = saved
+            return saved
+
+        return self._update("That you saw the answer", change)
+
+    def identity(self) -> tuple[str, str]:
+        """Return (name, student id) as recorded ("" where not set)."""
+        data = self.load()
+        return str(data.get("student", "")), str(data.get("student_id", ""))
+
+    def set_student(self, name: str, student_id: str | None = None) -> None:
+        """Record the student's name (and student id, when given: None keeps the one recorded) in the answers file."""
         if not isinstance(name, str) or not name.strip():
-            raise AnswersError("give your name as text, e.g. set_name('Ada Lovelace')")
+            raise AnswersError("give your name as text, e.g. set_name('Ada Lovelace', student_id='s1234567')")
         name, replaced = scrub(name.strip())
         if len(name) > MAX_NAME:
             raise AnswersError(f"your name is {len(name):,} characters long; give at most {MAX_NAME} characters "
                                "(nothing was saved)")
+        if student_id is not None:
+            if not isinstance(student_id, str) or not student_id.strip():
+                raise AnswersError("give your student id as text, e.g. student_id='s1234567'")
+            student_id = scrub(student_id.strip())[0]
+            if len(student_id) > MAX_ID:
+                raise AnswersError(f"your student id is {len(student_id):,} characters long; give at most {MAX_ID} "
+                                   "(nothing was saved)")
 
         def change(data):
             data["student"] = name
+            if student_id is not None:
+                data["student_id"] = student_id
 
         self._update("Your name", change)
         if replaced:

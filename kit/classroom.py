@@ -4,8 +4,12 @@
 read (every student text escaped) with the machine-readable JSON inside it.
 From the command line (``python -m kit.classroom ...``):
 
-- ``collect FOLDER [--out gradebook.csv]``: one gradebook row per student, reading FOLDER and the
-  per-student subfolders that Moodle and Canvas downloads hold; every entry it cannot use (a folder with no
+- ``collect FOLDER [--out gradebook.csv] [--format kit|canvas|moodle] [--marking DIR]``: one gradebook row per
+  student, keyed by student id, reading FOLDER and the per-student subfolders that Moodle and Canvas downloads
+  hold; ``kit`` gives each item's final score, first_attempt, attempts and shown, and totals; ``canvas`` and
+  ``moodle`` their grade-import CSV formats (see ``lms_table``); ``--marking DIR`` one CSV per free-text question;
+  two hand-ins with one id and different names, or one name with two ids, are reported as conflicts (printed, in
+  the conflicts column and in <gradebook>_conflicts.csv), never merged; every entry it cannot use (a folder with no
   hand-in, a pipe, a dangling link, a hidden file, a damaged file) is listed with the reason, file names
   printed escaped; an HTML hand-in holding a script or an event handler is flagged;
 - ``link --hub URL [--repo URL] [--branch main] [--notebook NAME]``: the nbgitpuller link that clones or
@@ -40,7 +44,12 @@ from .answers import AnswerStore, scrub, _TooDeep
 from .data import DataError
 
 HANDIN_FORMAT = "un-cyber-kit hand-in"
-HANDIN_VERSION = 1
+HANDIN_VERSION = 2  # 2: student_id, and per item attempts, first_attempt, final, shown (kit.exercises)
+# The student's own hand-in (kit.export_answers(), their answers file) needs a real name and a student id; without
+# them it says what to do and writes nothing. Exporting a given AnswerStore (store=..., for tools) does not.
+REQUIRE_IDENTITY = True
+FORMATS = ("kit", "canvas", "moodle")
+ASSIGNMENT = "UN cyber-diplomacy kit"  # the grade column's name in the Canvas and Moodle files (--assignment)
 _JSON_TAG = re.compile(r'<script type="application/json" id="kit-handin">(.*?)</script>', re.S)
 MAX_FILE_BYTES = 5_000_000
 HANDIN_SUFFIXES = (".html", ".htm", ".json")
@@ -119,6 +128,8 @@ def _score_of(exercise_id: str, record: dict):
         return None, "unknown exercise"
     if not exercise.auto_checked:
         return None, "free text"
+    if "answer" not in record:  # the answer was shown, none given
+        return None, "not answered"
     try:
         return ex.check(exercise_id, record.get("answer")).score, ""
     except (ex.ExerciseError, TypeError, ValueError):
@@ -139,7 +150,8 @@ def handin_data(store: AnswerStore | None = None) -> dict:
             if score is not None:
                 scores[ex_id] = score
     return {"format": HANDIN_FORMAT, "version": HANDIN_VERSION, "student": str(saved.get("student", "")),
-            "kit_version": _kit_version(), "exported_at": _now(), "answers": answers, "scores": scores,
+            "student_id": str(saved.get("student_id", "")), "kit_version": _kit_version(), "exported_at": _now(),
+            "answers": answers, "scores": scores,
             "total_score": round(sum(scores.values()), 3), "auto_checked_answered": len(scores)}
 
 
@@ -158,25 +170,32 @@ def handin_html(record: dict) -> str:
     for ex_id, rec in record["answers"].items():
         rec = rec if isinstance(rec, dict) else {}
         score = record["scores"].get(ex_id)
+        first = {True: "yes", False: "no"}.get(rec.get("first_attempt"), "")
         rows.append(f"<tr><td><code>{e(str(ex_id))}</code></td><td>{e(str(rec.get('type', '')))}</td>"
                     f"<td style='white-space:pre-wrap'>{e(_answer_text(rec.get('answer', '')))}</td>"
-                    f"<td>{'' if score is None else e(str(score))}</td></tr>")
+                    f"<td>{'' if score is None else e(str(score))}</td><td>{e(str(rec.get('attempts', '')))}</td>"
+                    f"<td>{first}</td><td>{'yes' if rec.get('shown') else ''}</td></tr>")
     # "<" is written as \u003c so no student text can close the script element.
     payload = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True).replace("<", "\\u003c")
-    name = record["student"] or "(no name set: run kit.exercises.set_name('Your Name'))"
+    name = record["student"] or "(no name set: run kit.set_name('Ada Lovelace', student_id='s1234567'))"
+    sid = record.get("student_id", "")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>Answers of {e(name)}</title></head><body>\n"
             f"<h1>UN cyber-diplomacy kit: answers of {e(name)}</h1>\n"
+            f"<p>Student id: {e(sid) if sid else '(not set)'}.</p>\n"
             f"<p>Kit version {e(record['kit_version'])}; exported {e(record['exported_at'])}. "
             f"Auto-checked score: {e(str(record['total_score']))} from {record['auto_checked_answered']} "
             "auto-checked answer(s).</p>\n"
-            "<table border=\"1\" cellpadding=\"4\"><tr><th>exercise</th><th>type</th><th>answer</th><th>score</th></tr>\n"
+            "<table border=\"1\" cellpadding=\"4\"><tr><th>exercise</th><th>type</th><th>answer (latest)</th><th>score</th>"
+            "<th>attempts</th><th>right first time</th><th>answer shown</th></tr>\n"
             + "\n".join(rows) + "\n</table>\n"
             f'<script type="application/json" id="kit-handin">{payload}</script>\n</body></html>\n')
 
 
 class ExportResult:
     """Where the hand-in file was written, shown with how to download it (and anything the student must be told)."""
+
+    written = True
 
     def __init__(self, path: Path, record: dict, notes=()):
         self.path, self.record, self.notes = Path(path), record, list(notes)
@@ -186,8 +205,9 @@ class ExportResult:
 
     def __repr__(self) -> str:
         notes = "".join(f"Note: {m}\n" for m in self.notes)
+        sid = self.record.get("student_id") or "(no id)"
         return (f"{notes}Saved your hand-in file: {self.path} ({len(self.record['answers'])} answer(s), "
-                f"student {self.record['student'] or '(no name)'}).")
+                f"student {self.record['student'] or '(no name)'}, id {sid}).")
 
     def __fspath__(self) -> str:
         return str(self.path)
@@ -200,11 +220,32 @@ class ExportResult:
             rel = self.path
         notes = "".join(f'<p style="color:#B34700"><b>Note:</b> {e(m)}</p>' for m in self.notes)
         return (f"{notes}<p>✔ Saved your hand-in file: <code>{e(str(self.path))}</code> "
-                f"({len(self.record['answers'])} answer(s), student {e(self.record['student'] or '(no name)')}).</p>"
+                f"({len(self.record['answers'])} answer(s), student {e(self.record['student'] or '(no name)')}, "
+                f"id {e(self.record.get('student_id') or '(no id)')}).</p>"
                 "<p><b>To hand it in:</b> in the file browser on the left, open the folder "
                 f"<code>{e(str(Path(rel).parent))}</code>, right-click <code>{e(self.path.name)}</code> and choose "
                 "<i>Download</i>; then upload it where your instructor asked (for example your course's "
                 "learning-management system). On a shared JupyterHub your instructor may collect it directly.</p>")
+
+
+class ExportRefused:
+    """No hand-in was written (no real name or student id yet): says what to do, in a notebook and as text."""
+
+    written = False
+    path = None
+
+    def __init__(self, message: str, notes=()):
+        self.message, self.notes = message, list(notes)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return "".join(f"Note: {m}\n" for m in self.notes) + self.message
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f'<p style="color:#B34700"><b>Note:</b> {html.escape(m)}</p>' for m in self.notes)
+        return f'{notes}<p style="color:#B34700"><b>{html.escape(self.message)}</b></p>'
 
 
 _EXAMPLE_PATH = "e.g. 'answers/handin.html', or leave it out: export_answers() writes it next to your answers"
@@ -254,17 +295,28 @@ def _write_problem(path: Path, err: OSError, answers: Path) -> str:
             "Try again, or tell your instructor.")
 
 
-def export_answers(path=None, store: AnswerStore | None = None) -> ExportResult:
+def export_answers(path=None, store: AnswerStore | None = None, require_identity: bool | None = None):
     """Write the student's hand-in file (HTML with the answers as JSON inside) atomically; return where it is.
 
     A damaged answers file met here is set aside and the student told; a hand-in that would hold no answer because
-    the earlier answers were just set aside is refused, naming the file that holds them.
+    the earlier answers were just set aside is refused, naming the file that holds them. The student's own hand-in
+    (``store`` left out; ``require_identity`` None follows REQUIRE_IDENTITY) needs a real name and a student id:
+    without them an ExportRefused says what to do, and nothing is written.
     """
+    from .answers import identity_problem
+
+    if require_identity is None:
+        require_identity = REQUIRE_IDENTITY and store is None
     store = store or AnswerStore()
     if path is not None:
         _handin_path(path, store.path.parent, "handin.html")  # a clear error before anything is read
     record = handin_data(store)
     notes, store.warnings = list(store.warnings), []
+    problem = identity_problem(record["student"], record["student_id"]) if require_identity else None
+    if problem:
+        return ExportRefused("No hand-in file was written (it needs your name and your student id, set with "
+                             f"kit.set_name): {problem} Then run kit.export_answers() again; your answers are safe "
+                             f"in {store.target()}.", notes)
     aside = store.set_aside or store.set_aside_files()
     if not record["answers"] and aside:
         told = " ".join(notes)
@@ -275,7 +327,8 @@ def export_answers(path=None, store: AnswerStore | None = None) -> ExportResult:
     if aside and not store.set_aside:
         notes.append(f"An earlier answers file was set aside as {aside[-1]}: hand it in too, or show it to your "
                      "instructor.")
-    target = _handin_path(path, store.path.parent, f"handin_{_slug(record['student'])}.html")
+    stem = _slug(record["student"]) + (f"_{_slug(record['student_id'])}" if record["student_id"] else "")
+    target = _handin_path(path, store.path.parent, f"handin_{stem}.html")
     try:
         written = write_atomic(target, handin_html(record))
     except OSError as err:
@@ -385,9 +438,13 @@ def read_handin(path) -> dict:
     try:
         answers, _ = scrub(data["answers"])   # text no file can hold is shown as U+FFFD
         student, _ = scrub(data.get("student", ""))
+        student_id, _ = scrub(data.get("student_id", ""))
     except _TooDeep:
         raise ClassroomError(f"{name}: answers nested too deeply to be a kit hand-in") from None
+    if not isinstance(student_id, str):
+        student_id = json.dumps(student_id, ensure_ascii=False)[:100]
     return {"student": student if isinstance(student, str) else json.dumps(student, ensure_ascii=False)[:200],
+            "student_id": " ".join(student_id.split()),
             "answers": answers, "exported_at": scrub(str(data.get("exported_at", "")))[0],
             "kit_version": scrub(str(data.get("kit_version", "")))[0], "flags": flags}
 
@@ -445,9 +502,47 @@ def _handin_files(folder: Path, skipped: list, depth: int = 0, prefix: str = "")
     return found
 
 
+ITEM_FIELDS = ("first_attempt", "attempts", "shown")  # per auto-checked item, after its final score (kit format)
+
+
+def _item_facts(exercise_id: str, record: dict) -> dict:
+    """Return final, first_attempt, attempts, shown of one saved answer, regrading what can be regraded."""
+    from . import exercises as ex
+
+    final, _ = _score_of(exercise_id, record)
+    first = ""
+    if "first_answer" in record:  # regraded: the stored flag only says when the answer was shown before it
+        with contextlib.suppress(ex.ExerciseError, TypeError, ValueError):
+            right = ex.check(exercise_id, record["first_answer"]).score == 1.0
+            first = int(right and record.get("first_attempt") is not False)
+    elif isinstance(record.get("first_attempt"), bool):
+        first = int(record["first_attempt"])
+    attempts = record.get("attempts", "")
+    attempts = attempts if isinstance(attempts, int) and not isinstance(attempts, bool) else ""
+    return {"final": final, "first_attempt": first, "attempts": attempts, "shown": int(record.get("shown") is True)}
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _same_name(a: str, b: str) -> bool:
+    return _norm(a) == _norm(b)
+
+
+def _add(row: dict, field: str, note: str) -> None:
+    if note not in row[field].split("; "):
+        row[field] = f"{row[field]}; {note}" if row[field] else note
+
+
 def gradebook(folder) -> tuple[list[dict], list[str], list[tuple[str, str]]]:
     """Return (rows, columns, skipped): one row per student from the hand-ins in ``folder`` (and its per-student
-    subfolders), and every entry that could not be used, with its reason. File names are shown escaped."""
+    subfolders), and every entry that could not be used, with its reason. File names are shown escaped.
+
+    Hand-ins are keyed by student id. A newer hand-in replaces an older one only when both give the same id and the
+    same name. Two hand-ins with one id and different names, or one name given with two ids, are both kept and
+    reported in the ``conflicts`` column (see ``conflicts``): never merged, never replaced. Hand-ins without an id
+    (kit versions before 2) are keyed by name and the folder they were found in, as before."""
     from . import exercises as ex
 
     folder = Path(folder) if isinstance(folder, (str, os.PathLike)) and str(folder).strip() else None
@@ -459,9 +554,10 @@ def gradebook(folder) -> tuple[list[dict], list[str], list[tuple[str, str]]]:
         raise ClassroomError(f"{shown(folder)!s} is not a folder; give the folder that holds the students' hand-in "
                              "files")
     auto = sorted(e.id for e in ex.all_exercises().values() if e.auto_checked)
-    columns = ["student", "file", "exported_at", *auto, "total_score", "max_score", "auto_checked_answered",
-               "free_text_answered", "flags"]
-    by_student: dict[str, dict] = {}
+    per_item = [c for a in auto for c in (a, *(f"{a}:{f}" for f in ITEM_FIELDS))]
+    columns = ["student", "student_id", "file", "exported_at", *per_item, "total_score", "first_attempt_total",
+               "shown_count", "max_score", "auto_checked_answered", "free_text_answered", "flags", "conflicts"]
+    found: list[dict] = []
     skipped = []
     for path, name in _handin_files(folder, skipped):
         try:
@@ -472,44 +568,99 @@ def gradebook(folder) -> tuple[list[dict], list[str], list[tuple[str, str]]]:
             continue
         row = {c: "" for c in columns}
         student = record["student"].strip() or f"(no name: {name})"
-        row.update(student=_cell(student), file=_cell(name), exported_at=_cell(record["exported_at"]),
+        row.update(student=_cell(student), student_id=_cell(record["student_id"]), file=_cell(name),
+                   exported_at=_cell(record["exported_at"]),
                    flags=_cell("; ".join(f"contains {f}" for f in record["flags"])))
-        total, n_auto, n_free = 0.0, 0, 0
+        total, first_total, n_shown, n_auto, n_free = 0.0, 0, 0, 0, 0
         for ex_id, rec in record["answers"].items():
             if not isinstance(rec, dict):
                 continue
-            score, note = _score_of(str(ex_id), rec)
-            if ex_id in auto and score is not None:
-                row[ex_id] = score
-                total += score
-                n_auto += 1
-            elif note == "free text" and str(rec.get("answer", "")).strip():
+            ex_id = str(ex_id)
+            if ex_id in auto:
+                facts = _item_facts(ex_id, rec)
+                row.update({f"{ex_id}:{f}": facts[f] for f in ITEM_FIELDS})
+                n_shown += facts["shown"]
+                first_total += facts["first_attempt"] or 0
+                if facts["final"] is not None:
+                    row[ex_id] = facts["final"]
+                    total += facts["final"]
+                    n_auto += 1
+            elif _score_of(ex_id, rec)[1] == "free text" and str(rec.get("answer", "")).strip():
                 n_free += 1
-        row.update(total_score=round(total, 3), max_score=len(auto), auto_checked_answered=n_auto,
-                   free_text_answered=n_free)
-        # Who handed a file in is known only from where it was found: a per-student subfolder of an LMS download
-        # vouches for its submitter, a name typed into the kit does not. A newer hand-in replaces an older one only
-        # from the same subfolder; two hand-ins that claim one name from anywhere else are both kept and flagged.
-        origin = str(PurePosixPath(name).parent) if "/" in name else ""
-        key = (student, origin or name)
-        previous = by_student.get(key)
+        row.update(total_score=round(total, 3), first_attempt_total=first_total, shown_count=n_shown,
+                   max_score=len(auto), auto_checked_answered=n_auto, free_text_answered=n_free)
+        row["_raw_id"], row["_student"], row["_answers"] = record["student_id"], student, record["answers"]
+        found.append(row)
+    rows = _resolve(found, skipped)
+    return rows, columns, skipped
+
+
+def _resolve(found: list[dict], skipped: list) -> list[dict]:
+    """Keep one row per student; report (never merge or replace) hand-ins whose ids and names disagree."""
+    kept: dict[tuple, dict] = {}
+
+    def keep(key, row, what):
+        previous = kept.get(key)
         if previous is not None:
             older, newer = sorted([previous, row], key=lambda r: r["exported_at"])
-            skipped.append((older["file"], f"an older hand-in of {student!r} from the same folder; kept {newer['file']}"))
+            skipped.append((older["file"], f"an older hand-in of {what}; kept {newer['file']}"))
             row = newer
-        by_student[key] = row
-    rows = [by_student[k] for k in sorted(by_student)]
+        kept[key] = row
+
+    by_id: dict[str, list[dict]] = {}
+    for row in found:
+        if row["_raw_id"]:
+            by_id.setdefault(row["_raw_id"], []).append(row)
+        else:
+            # Who handed a file in is known only from where it was found: a per-student subfolder of an LMS download
+            # vouches for its submitter, a name typed into the kit does not. A newer hand-in replaces an older one
+            # only from the same subfolder; two that claim one name from anywhere else are both kept and flagged.
+            origin = str(PurePosixPath(row["file"]).parent) if "/" in row["file"] else ""
+            keep(("name", row["_student"], origin or row["file"]), row, f"{row['_student']!r} from the same folder")
+            _add(row, "flags", "no student id (a hand-in from an older kit, or set_name without an id)")
+    for sid, group in by_id.items():
+        names: list[str] = []
+        for row in group:
+            same = next((n for n in names if _same_name(n, row["_student"])), None)
+            if same is None:
+                names.append(row["_student"])
+            keep(("id", sid, _norm(same or row["_student"])), row, f"student id {sid!r} ({row['_student']!r})")
+        if len(names) > 1:
+            rows_here = [r for k, r in kept.items() if k[0] == "id" and k[1] == sid]
+            note = (f"student id {sid!r} is given with {len(names)} different names: " +
+                    ", ".join(f"{r['_student']!r} ({r['file']})" for r in rows_here) + ": check who handed in which")
+            for r in rows_here:
+                _add(r, "conflicts", _cell(note))
+    rows = [kept[k] for k in sorted(kept, key=lambda k: tuple(map(str, k)))]
     claims: dict[str, list[dict]] = {}
     for row in rows:
-        claims.setdefault(row["student"], []).append(row)
-    for student, same in claims.items():
-        if len(same) > 1:
+        claims.setdefault(_norm(row["_student"]), []).append(row)
+    for same in claims.values():
+        if len(same) < 2:
+            continue
+        ids = {r["_raw_id"] for r in same}
+        if all(r["_raw_id"] for r in same):  # one id with one name was kept once: these ids all differ
+            note = (f"the name {same[0]['_student']!r} is given with {len(ids)} student ids: " +
+                    ", ".join(f"{r['_raw_id']!r} ({r['file']})" for r in same) + ": check who is who")
+            for r in same:
+                _add(r, "conflicts", _cell(note))
+        else:
             for row in same:
                 others = ", ".join(r["file"] for r in same if r is not row)
-                note = (f"{len(same)} hand-ins claim the name {student!r} (also {others}): check which is this "
+                note = (f"{len(same)} hand-ins claim the name {row['_student']!r} (also {others}): check which is this "
                         "student's, since none replaced another")
-                row["flags"] = f"{row['flags']}; {note}" if row["flags"] else note
-    return rows, columns, skipped
+                _add(row, "flags", note)
+                _add(row, "conflicts", _cell(note))
+    return rows
+
+
+def conflicts(rows: list[dict]) -> list[dict]:
+    """Return every conflict of identity in the gradebook once: {conflict, files}."""
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        for c in filter(None, str(r.get("conflicts", "")).split("; ")):
+            out.setdefault(c, []).append(r["file"])
+    return [{"conflict": c, "files": "; ".join(files)} for c, files in out.items()]
 
 
 def flagged(rows: list[dict]) -> list[tuple[str, str]]:
@@ -524,13 +675,118 @@ def flagged(rows: list[dict]) -> list[tuple[str, str]]:
     return out
 
 
-def _write_gradebook(rows, columns, folder, out) -> Path:
+def _csv_text(header, rows) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
     writer.writerows(rows)
-    out = Path(out) if out is not None else Path(folder) / "gradebook.csv"
-    return write_atomic(out, buf.getvalue())
+    return buf.getvalue()
+
+
+CANVAS_ID_COLUMNS = ("SIS User ID", "SIS Login ID")
+
+
+def lms_table(rows: list[dict], fmt: str, assignment: str = ASSIGNMENT,
+              canvas_id: str = "SIS User ID") -> tuple[list[str], list[list]]:
+    """Return (header, rows) of the gradebook in an LMS's grade-import CSV format: one grade column, ``assignment``,
+    holding each student's total auto-checked score (the final score of each item, regraded by the kit).
+
+    - ``canvas``: the Canvas Gradebook import format, the columns of Canvas's own Gradebook export: "Student", "ID",
+      "SIS User ID", "SIS Login ID", "Section", then one column per assignment, and a "Points Possible" row under
+      the header. The kit writes the student id as the SIS User ID (``canvas_id="SIS Login ID"`` when the ids are
+      hub or campus log-ins); "ID" (Canvas's own number), the other SIS column and "Section" are left empty (the
+      Section column must be there, but may be blank). Instructure's guide "How do I import grades in the
+      Gradebook?" (https://community.canvaslms.com/t5/Instructor-Guide/How-do-I-import-grades-in-the-Gradebook/
+      ta-p/807, as cited and tested in PrairieLearn issue #4547, https://github.com/PrairieLearn/PrairieLearn/
+      issues/4547); Ohio State's "Import a CSV File to Carmen Grades" (https://teaching.resources.osu.edu/toolsets/
+      carmencanvas/guides/calculating-final-grades/import-csv-file-carmen-grades: one of Student, ID or SIS User
+      ID identifies the student); VCU's "Gradebook Action Menu" (https://ts.vcu.edu/askit/teaching-and-learning/
+      canvas/faculty/grading-faculty/gradebook-action-menu-faculty/). The "Points Possible" row is the one
+      Canvas's own Gradebook export writes under the header; the pages above do not show it (partly confirmed).
+    - ``moodle``: Moodle's "Import grades from CSV" (Grade import) format: a header row, one identifier column, one
+      column per grade item. The kit's identifier column is "ID number" (the student id); at import choose
+      "Identify user by": Map from "ID number" to "useridnumber" (or to "username" when the ids are hub user names
+      that are also Moodle user names), and map the "assignment" column to the grade item. See MoodleDocs "Grade
+      import" (https://docs.moodle.org/311/en/Grade_import).
+    """
+    max_score = rows[0]["max_score"] if rows else 0
+    if fmt == "canvas":
+        if canvas_id not in CANVAS_ID_COLUMNS:
+            raise ClassroomError(f"the student id goes in one of: {', '.join(CANVAS_ID_COLUMNS)}; not {canvas_id!r}")
+        header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment]
+        body = [["Points Possible", "", "", "", "", max_score]]
+        for r in rows:
+            line = [r["student"], "", "", "", "", r["total_score"]]
+            line[header.index(canvas_id)] = r["student_id"]
+            body.append(line)
+        return header, body
+    if fmt == "moodle":
+        return ["ID number", "Full name", assignment], [[r["student_id"], r["student"], r["total_score"]]
+                                                         for r in rows]
+    raise ClassroomError(f"unknown gradebook format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+def _text_cell(text) -> str:
+    """Return a student's text for a spreadsheet cell: kept whole (newlines too), never run as a formula."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+MARKING_COLUMNS = ["student_id", "student", "file", "submitted_at", "submitted", "submitted_copied_model",
+                   "latest_at", "latest", "latest_copied_model", "versions", "words", "rubric", "mark", "comment"]
+
+
+def marking_tables(rows: list[dict]) -> dict[str, list[list]]:
+    """Return, per free-text exercise, one row per student for marking: the first submission (the one graded, as
+    submitted), the latest version, and whether each is mostly the model answer (recomputed here, see
+    kit.exercises.copy_measures); empty ``mark`` and ``comment`` columns for the marker."""
+    from . import exercises as ex
+
+    out = {}
+    for e in sorted((e for e in ex.all_exercises().values() if not e.auto_checked), key=lambda e: e.id):
+        table = []
+        for r in rows:
+            rec = r.get("_answers", {}).get(e.id)
+            if not isinstance(rec, dict) or not isinstance(rec.get("answer"), str):
+                continue
+            versions = [v for v in rec.get("versions") or [] if isinstance(v, dict) and isinstance(v.get("answer"), str)]
+            first = rec.get("submitted") if isinstance(rec.get("submitted"), str) else \
+                (versions[0]["answer"] if versions else rec["answer"])
+            latest = versions[-1] if versions else {"answer": rec["answer"], "saved_at": rec.get("saved_at", "")}
+            table.append([r["student_id"], r["student"], r["file"],
+                          _cell(str(rec.get("submitted_at") or (versions[0].get("saved_at", "") if versions else ""))),
+                          _text_cell(first), int(ex.copied_model(first, e.model_answer)),
+                          _cell(str(latest.get("saved_at", ""))), _text_cell(latest["answer"]),
+                          int(ex.copied_model(latest["answer"], e.model_answer)), max(len(versions), 1),
+                          len(first.split()), "", "", ""])
+        if table and e.rubric:
+            table[0][MARKING_COLUMNS.index("rubric")] = ex.rubric_text(e)
+        out[e.id] = table
+    return out
+
+
+def write_marking(rows: list[dict], folder) -> list[Path]:
+    """Write one CSV per free-text exercise into ``folder`` (``<exercise id>.csv``); return the files written."""
+    written = []
+    for ex_id, table in marking_tables(rows).items():
+        written.append(write_atomic(Path(folder) / f"{ex_id}.csv", _csv_text(MARKING_COLUMNS, table)))
+    return written
+
+
+def _write_gradebook(rows, columns, folder, out, fmt: str = "kit", assignment: str = ASSIGNMENT,
+                     canvas_id: str = "SIS User ID") -> Path:
+    default = "gradebook.csv" if fmt == "kit" else f"gradebook_{fmt}.csv"
+    out = Path(out) if out is not None else Path(folder) / default
+    if fmt == "kit":
+        text = _csv_text(columns, [[r[c] for c in columns] for r in rows])
+    else:
+        text = _csv_text(*lms_table(rows, fmt, assignment, canvas_id))
+    written = write_atomic(out, text)
+    found = conflicts(rows)
+    if found:
+        write_atomic(out.with_name(out.stem + "_conflicts.csv"),
+                     _csv_text(["conflict", "files"], [[_cell(c["conflict"]), _cell(c["files"])] for c in found]))
+    return written
 
 
 def _no_rows(folder, skipped) -> ClassroomError:
@@ -538,12 +794,20 @@ def _no_rows(folder, skipped) -> ClassroomError:
                           "".join(f"\n  skipped {n}: {why}" for n, why in skipped))
 
 
-def collect(folder, out=None) -> tuple[Path, int, list[tuple[str, str]]]:
-    """Write the gradebook CSV for a folder of hand-ins; return (path, students, skipped files with reasons)."""
+def collect(folder, out=None, fmt: str = "kit", marking=None, assignment: str = ASSIGNMENT,
+            canvas_id: str = "SIS User ID") -> tuple[Path, int, list[tuple[str, str]]]:
+    """Write the gradebook CSV for a folder of hand-ins (``fmt``: kit, canvas or moodle; identity conflicts also
+    go to ``<gradebook>_conflicts.csv``) and, with ``marking``, one CSV per free-text question into that folder;
+    return (path, students, skipped files with reasons)."""
+    if fmt not in FORMATS:
+        raise ClassroomError(f"unknown gradebook format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     rows, columns, skipped = gradebook(folder)
     if not rows:
         raise _no_rows(folder, skipped)
-    return _write_gradebook(rows, columns, folder, out), len(rows), skipped
+    path = _write_gradebook(rows, columns, folder, out, fmt, assignment, canvas_id)
+    if marking is not None:
+        write_marking(rows, marking)
+    return path, len(rows), skipped
 
 
 # ---------------------------------------------------------------------------- nbgitpuller link
@@ -690,11 +954,36 @@ def write_answer_key(out="docs/answer_key.md") -> Path:
 
 def main(argv=None) -> int:
     """Run ``python -m kit.classroom``; return the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m kit.classroom", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m kit.classroom", description=__doc__.split("\n")[0],
+        epilog="collect FOLDER [--format kit|canvas|moodle] [--marking DIR]: the gradebook (kit: final score, "
+               "first_attempt, attempts and shown per item, and totals; canvas or moodle: their grade-import CSV) "
+               "and, with --marking, one CSV per free-text question for marking. See each command's --help.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("collect", help="turn a folder of hand-in files into one gradebook CSV")
+    p = sub.add_parser("collect", help="turn a folder of hand-in files into a gradebook CSV (kit, Canvas or Moodle) "
+                                       "and, with --marking, one CSV per free-text question",
+                       description="Read every hand-in in FOLDER (and the per-student subfolders of a Moodle or "
+                                   "Canvas download), keyed by student id, and write the gradebook. Hand-ins whose "
+                                   "ids and names disagree are printed as conflicts and written to "
+                                   "<gradebook>_conflicts.csv; none is merged or replaced.")
     p.add_argument("folder")
-    p.add_argument("--out", default=None, help="the gradebook file (default: FOLDER/gradebook.csv)")
+    p.add_argument("--out", default=None, help="the gradebook file (default: FOLDER/gradebook.csv, or "
+                                               "FOLDER/gradebook_canvas.csv, FOLDER/gradebook_moodle.csv)")
+    p.add_argument("--format", default="kit", choices=FORMATS, dest="fmt",
+                   help="kit (default): per auto-checked item its final score and ITEM:first_attempt, "
+                        "ITEM:attempts, ITEM:shown, then totals; canvas: the Canvas Gradebook import CSV (Student, "
+                        "ID, SIS User ID = the student id, SIS Login ID, Section, one assignment column, a Points "
+                        "Possible row); moodle: the Moodle 'Import grades from CSV' file (an ID number column = the "
+                        "student id, one column per grade item)")
+    p.add_argument("--assignment", default=ASSIGNMENT, help="the grade column's name in the canvas and moodle files "
+                                                            f"(default: {ASSIGNMENT!r})")
+    p.add_argument("--canvas-id", default="SIS User ID", choices=CANVAS_ID_COLUMNS,
+                   help="the Canvas column that gets the student id (default: 'SIS User ID'; 'SIS Login ID' when the "
+                        "ids are log-in names)")
+    p.add_argument("--marking", default=None, metavar="DIR",
+                   help="also write DIR/<exercise id>.csv for each free-text question: every student's first "
+                        "submission (the one graded), latest version, copied_model flags, and empty mark and "
+                        "comment columns")
     p = sub.add_parser("link", help="print the nbgitpuller link for a JupyterHub")
     p.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.edu")
     p.add_argument("--repo", default=None, help="the kit's git repository (default: this checkout's origin)")
@@ -720,12 +1009,20 @@ def main(argv=None) -> int:
             rows, columns, skipped = gradebook(args.folder)
             if not rows:
                 raise _no_rows(args.folder, skipped)
-            out = _write_gradebook(rows, columns, args.folder, args.out)
+            out = _write_gradebook(rows, columns, args.folder, args.out, args.fmt, args.assignment, args.canvas_id)
             print(f"Wrote {shown(out)}: {len(rows)} student(s).")
+            if args.marking is not None:
+                for path in write_marking(rows, args.marking):
+                    print(f"Wrote {shown(path)}: for marking.")
             for name, why in skipped:
                 print(f"Skipped {name}: {why}")
             for name, why in flagged(rows):
                 print(f"Flagged {name}: {why}")
+            found = conflicts(rows)
+            for c in found:
+                print(f"Conflict: {c['conflict']}")
+            if found:
+                print(f"Wrote {shown(out.with_name(out.stem + '_conflicts.csv'))}: {len(found)} conflict(s).")
         elif args.command == "link":
             print(pull_link(args.hub, args.repo, args.branch, args.notebook))
         else:

@@ -30,6 +30,13 @@ def answers(tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def _handins_without_identity(monkeypatch):
+    """These tests are about saving under faults, most of them before any name is set: the student's own hand-in
+    is exported here without the name and student id it needs in class (that refusal: tests/test_assessment.py)."""
+    monkeypatch.setattr(cr, "REQUIRE_IDENTITY", False)
+
+
 def _temps(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
@@ -480,3 +487,26 @@ def test_random_damage_and_hostile_text_crash_nothing_lose_nothing_and_tell(tmp_
     if damaged is not None and path.exists():  # never read since: still there, or set aside unchanged
         kept = [p.read_bytes() for p in path.parent.glob("my_answers.unreadable-*.json")]
         assert path.read_bytes() == damaged or damaged in kept
+
+
+# ------------------------------------------------------------------ the assessment engine's records under faults
+
+def test_show_the_answer_on_a_damaged_file_sets_it_aside_and_tells(answers):
+    answers.parent.mkdir(parents=True)
+    answers.write_text(DAMAGED, encoding="utf-8")
+    widget = kit.exercise(MC)
+    widget.show()
+    [kept] = _aside(answers)
+    assert kept.read_text(encoding="utf-8") == DAMAGED and "The answer:" in widget.feedback.value
+    assert AnswerStore(answers).get(MC)["shown"] is True
+
+
+def test_a_full_disk_while_showing_the_answer_records_nothing_and_says_so(answers, monkeypatch):
+    exm.submit(MC, "8", AnswerStore(answers))
+    before = answers.read_bytes()
+    widget = kit.exercise(MC)
+    with monkeypatch.context() as m:
+        m.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device")))
+        assert widget.show() is None
+    assert "the disk is full" in widget.feedback.value and "The answer:" not in widget.feedback.value
+    assert answers.read_bytes() == before and _lock_is_free(answers)

@@ -60,7 +60,9 @@ def test_right_and_wrong_answers(sample, ex_id, right, wrong, partial_score):
     assert good.correct is True and good.score == 1.0 and good.feedback == "Correct."
     bad = exm.check(ex_id, wrong)
     assert bad.correct is False and bad.score == pytest.approx(partial_score, abs=1e-3)
-    assert bad.explanation and bad.source_ids == ("a_res_77_37",)
+    assert not bad.explanation and not bad.source_ids, "a first wrong answer gets a pointer, not the explanation"
+    last = exm.check(ex_id, wrong, attempts=exm.MAX_ATTEMPTS)
+    assert last.explanation and last.source_ids == ("a_res_77_37",) and last.answer_text
 
 
 @pytest.mark.parametrize("ex_id,malformed,hint", [
@@ -248,7 +250,10 @@ def test_any_input_gets_a_grade_or_a_clear_error_and_is_saved(sample, ex_id, ans
     else:
         assert result.correct in (True, False, None)
         saved = store.load()["answers"]
-        assert saved[ex_id]["answer"] == exm._jsonable(answer)
+        assert saved[ex_id]["answer"] == exm._jsonable(answer)  # the latest answer
+        if ex_id == "s_free":
+            assert saved[ex_id]["versions"][-1]["answer"] == answer
+            assert saved[ex_id]["submitted"] == saved[ex_id]["versions"][0]["answer"]  # the first, kept
         assert set(before) <= set(saved)  # no earlier answer lost
 
 
