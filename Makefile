@@ -10,8 +10,9 @@ DEV_STAMP := $(VENV)/.kit-dev-installed
 NOTEBOOK ?= notebooks/00_start_here.ipynb
 AXE    := node_modules/axe-core/axe.min.js
 CHP    := node_modules/.bin/configurable-http-proxy
+REVEAL := node_modules/reveal.js/dist/reveal.js
 
-.PHONY: lab test test-fast test-hub lint nbval browser expected html handouts bench load clean help
+.PHONY: lab test test-fast test-hub lint nbval browser expected html handouts slides bench load clean help
 
 help:
 	@echo "make lab        open the kit in JupyterLab (at $(NOTEBOOK))"
@@ -22,6 +23,7 @@ help:
 	@echo "make expected   re-record the expected outputs of strictly checked notebook cells"
 	@echo "make html       build the static HTML edition in build/html (works offline)"
 	@echo "make handouts   build the printable A4 handouts (PDF, with Chromium) in build/handouts"
+	@echo "make slides     build one reveal.js slide deck per notebook in build/slides (works offline)"
 	@echo "make bench      measure import, notebook and widget times; append them to benchmarks/RESULTS.md"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -74,6 +76,14 @@ html: $(STAMP)
 
 handouts: $(DEV_STAMP)
 	$(BIN)/python tools/handouts.py --out build/handouts
+
+# reveal.js and require.js, copied beside the decks (pinned in package.json, like axe-core)
+$(REVEAL): | $(AXE)
+	@command -v npm >/dev/null || { echo "npm not found: make slides needs it once, for reveal.js"; exit 1; }; \
+	test -f $(REVEAL) || npm ci --no-audit --no-fund --loglevel=error
+
+slides: $(STAMP) $(REVEAL)
+	$(BIN)/python tools/slides.py --out build/slides
 
 bench: $(DEV_STAMP) $(CHP)
 	$(BIN)/python -m benchmarks.run

@@ -12,28 +12,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tools.chromium import CHROMIUM_ARGS, find_chromium  # noqa: F401 (the browser, hub and benchmark code import them from here)
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-# As root and on a closed network, Chromium needs these to start quietly (no sandbox, no background fetches).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
 
 MIME_ERROR = "application/vnd.jupyter.error"
 MIME_WIDGET = "application/vnd.jupyter.widget-view+json"
 MIME_PLOTLY = "application/vnd.plotly.v1+json"
-
-
-def find_chromium() -> str | None:
-    """Return the path of a Chromium binary, or None."""
-    env = os.environ.get("KIT_CHROMIUM")
-    if env and Path(env).exists():
-        return env
-    for c in CHROMIUM_CANDIDATES:
-        if Path(c).exists():
-            return c
-    return shutil.which("chromium")
 
 
 def _free_port() -> int:
