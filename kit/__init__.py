@@ -16,6 +16,13 @@ from .paper import (argument_map, argument_map_figure, claim_card, claim_types_b
                     paper_claims, paper_context, reading_table)
 from .norms import (binding_terms, convention_positions, convention_record, framework_pillars, framework_reports,
                     norms_browser, norms_table, rules_based_order_comparison)
+# --- norms in practice (notebook 07)
+from .practice import (accreditation_summary, accreditation_table, crime_and_security_tracks, poc_figure,
+                       poc_participation, poc_summary, practice_explorer, practice_pillars, practice_table)
+# --- international law in cyberspace (notebook 06)
+from . import law
+from .law import (legal_questions_table, position_card_html, position_vocabulary, positions_explorer, positions_grid,
+                  positions_matrix, scenario_toolkit)
 # --- timeline and votes (notebooks 02, 03)
 from .timeline import timeline, timeline_events, timeline_figure, event_details
 from .votes import compare_votes, vote_table, vote_figure, adoption_summary, adoption_figure
@@ -86,6 +93,10 @@ __all__ = [
     "argument_map", "argument_map_figure", "claim_card", "claim_types_by_paragraph", "explorer", "paper_claims",
     "paper_context", "reading_table", "binding_terms", "convention_positions", "convention_record",
     "framework_pillars", "framework_reports", "norms_browser", "norms_table", "rules_based_order_comparison",
+    "law", "legal_questions_table", "position_card_html", "position_vocabulary", "positions_explorer",
+    "positions_grid", "positions_matrix", "scenario_toolkit",
+    "accreditation_summary", "accreditation_table", "crime_and_security_tracks", "poc_figure", "poc_participation",
+    "poc_summary", "practice_explorer", "practice_pillars", "practice_table",
     "timeline", "timeline_events", "timeline_figure", "event_details", "compare_votes", "vote_table", "vote_figure",
     "adoption_summary", "adoption_figure", "compare", "compare_mechanisms", "comparison_html",
     "comparison_sources", "comparison_table", "mandate_overlap", "mandate_overlap_figure", "mandate_sources",

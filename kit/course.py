@@ -17,35 +17,36 @@ ROOT = Path(__file__).resolve().parent.parent
 # widgets and exercises, turns them into minutes at stated reading and writing rates, and writes
 # docs/measured_load.md; the times here are its results, rounded to 5 minutes (tests/test_course.py checks them).
 PLAN = [
-    ("00", "00_start_here.ipynb", "Start here: what the kit teaches and how to use it", 15),
-    ("01", "01_reading_the_paper.ipynb", "Reading the paper: its claims, paragraph by paragraph", 75),
+    ("00", "00_start_here.ipynb", "Start here: what the kit teaches and how to use it", 20),
+    ("01", "01_reading_the_paper.ipynb", "Reading the paper: its claims, paragraph by paragraph", 110),
     ("02", "02_timeline.ipynb", "The record over time: GGEs, OEWGs and the PoA, 1998–2025", 60),
-    ("03", "03_votes_and_coalitions.ipynb", "Votes and coalitions behind the processes", 55),
+    ("03", "03_votes_and_coalitions.ipynb", "Votes and coalitions behind the processes", 60),
     ("04", "04_comparing_mechanisms.ipynb",
-     "Comparing mechanisms: GGE, OEWG, PoA, Russia's proposals, Global Mechanism", 110),
+     "Comparing mechanisms: GGE, OEWG, PoA, Russia's proposals, Global Mechanism", 120),
     ("05", "05_law_or_norms.ipynb", "Law or norms? The framework of responsible State behaviour", 70),
-    ("06", "06_international_law.ipynb", "International law in cyberspace: what is agreed, what is contested", 60),
+    ("06", "06_international_law.ipynb", "International law in cyberspace: what is agreed, what is contested", 70),
     ("07", "07_norms_in_practice.ipynb",
-     "From norms to practice: confidence-building, capacity-building, stakeholders, the cybercrime convention", 60),
-    ("08", "08_negotiation_simulation.ipynb", "Negotiation simulation: designing the future mechanism", 90),
+     "From norms to practice: confidence-building, capacity-building, stakeholders, the cybercrime convention", 85),
+    ("08", "08_negotiation_simulation.ipynb", "Negotiation simulation: designing the future mechanism", 105),
     ("09", "09_review.ipynb", "Review, reflection and handing in your answers", 45),
 ]
 
-# The core path: what a two-week module (about 6 hours of student work) covers. Per notebook, the measured minutes
+# The core path: what a two-week module (about 7 hours of student work) covers. Per notebook, the measured minutes
 # of its core path and the sections it leaves out, as their headings in the notebook name them (each of those
 # headings says "optional"). WHOLE_NOTEBOOK: the notebook itself is optional (its first cell says so).
 WHOLE_NOTEBOOK = "whole notebook"
 CORE_PATH = {
-    "00": (15, ("For students who code",)),
-    "01": (45, ("2. The paper at a glance", "4. The argument map", "A Toulmin analysis of one paragraph")),
+    "00": (20, ("For students who code",)),
+    "01": (45, ("2. The paper at a glance", "4. The argument map", "A Toulmin analysis of one paragraph",
+           "6. The other side: the EU's case for the PoA")),
     "02": (55, ("2. Before 2010: where the series began", "3. Every report of the GGEs and OEWGs")),
     "03": (0, WHOLE_NOTEBOOK),
-    "04": (65, ("3. Scores: the kit's judgement, with its reasons", "Written question: ¶6's duplication claim",
+    "04": (70, ("3. Scores: the kit's judgement, with its reasons", "Written question: ¶6's duplication claim",
                 "Warm-up for notebook 08: design your own mechanism")),
     "05": (50, ('The "rules-based order" framing (¶9) beside the framework', "Your argument")),
-    "06": (60, ()),
-    "07": (60, ()),
-    "08": (90, ()),
+    "06": (55, ("3. Who holds which position: the positions matrix",)),
+    "07": (0, WHOLE_NOTEBOOK),
+    "08": (90, ("Assign the roles", "The zone of agreement and the single concession")),
     "09": (45, ()),
 }
 

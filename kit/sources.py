@@ -20,7 +20,7 @@ def _column(frame) -> list:
 
 def _parts() -> dict:
     """Return {notebook: {part: function returning source ids}}, in the order the parts appear."""
-    from . import compare, norms, paper
+    from . import compare, law, norms, paper, practice
     from .timeline import timeline_events
     from .votes import vote_table
 
@@ -68,6 +68,27 @@ def _parts() -> dict:
             "binding": lambda: _column(norms.binding_terms()),
             "convention": lambda: _column(norms.convention_record()) + _column(norms.convention_positions()),
             "rules_based_order": lambda: _column(norms.rules_based_order_comparison()) + ["ru_poa_position_2023"],
+        },
+        "07": {
+            "confidence_building": lambda: (practice.practice_sources("confidence_building")
+                                            + _column(practice.poc_participation())),
+            "capacity_building": lambda: practice.practice_sources("capacity_building"),
+            "stakeholders": lambda: (practice.practice_sources("stakeholders")
+                                     + _column(practice.accreditation_table())),
+            "cybercrime": lambda: (practice.practice_sources("cybercrime")
+                                   + _column(practice.crime_and_security_tracks())),
+            "ukraine": lambda: practice.practice_sources("ukraine"),
+            "record": lambda: ["a_75_816", "a_80_257", "a_res_80_16", "ru_poa_position_2023"],
+        },
+        "06": {
+            "agreed": lambda: ["a_68_98", "a_70_174", "a_75_816", "a_76_135", "ccdcoe_np_kenya_2021",
+                               "japan_akahori_2021_06", "dfat_framework"],
+            "questions": lambda: _column(law.legal_questions_table()),
+            "matrix": lambda: _column(law.positions_grid().query("source_ids.str.len() > 0")) + ["cybilportal_un_gge"],
+            "scenario": lambda: _column(law.scenario_toolkit()) + ["ccdcoe_due_diligence", "ccdcoe_countermeasures"],
+            "paper": lambda: ["ru_poa_position_2023", "india_oewg_2019", "russiaun_arria_2020", "japan_akahori_2020_09",
+                              "au_psc_1196_communique", "digwatch_au_cap_2024", "digwatch_oewg11_part5", "a_80_257",
+                              "lawfare_permanent_process_2025"],
         },
         "08": {
             "setting": lambda: ["digwatch_oewg_report_2025", "a_res_80_16", "digwatch_oewg8_highlights",

@@ -19,7 +19,7 @@ REQUIRED = {
     "table": lambda: kit.load("norms"), "df": lambda: kit.load("norms"), "exercise_id": lambda: "start_two_bodies",
     "delegation_id": lambda: "russia", "claim_id": lambda: "p02_consensus", "event_id": lambda: "a_res_77_37",
     "dimension": lambda: "format", "option": lambda: "poa_only",
-    "package": lambda: None, "first": lambda: "oewg_2021", "second": lambda: "poa", "term": lambda: "consensus", "notebook": lambda: "02",
+    "state": lambda: "russia", "package": lambda: None, "first": lambda: "oewg_2021", "second": lambda: "poa", "term": lambda: "consensus", "notebook": lambda: "02",
 }
 SKIP = {"set_name", "export_answers"}  # they write the student's own files; tested in test_classroom.py
 KIT_ERRORS = (kit.DataError, ExerciseError)

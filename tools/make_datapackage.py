@@ -73,9 +73,10 @@ TABLES = {
             date("date"),
             date("end_date", required=False, description="last day of a body or session (empty for one-day events)"),
             f("track", required=True, enum=["ga_resolutions", "gge", "oewg", "poa", "russia_proposals",
-                                            "global_mechanism", "context"]),
+                                            "global_mechanism", "cybercrime", "context"]),
             f("kind", required=True, enum=["resolution", "decision", "body", "session", "report", "no_consensus",
-                                           "proposal", "consultation", "launch", "statement", "other"]),
+                                           "proposal", "consultation", "launch", "statement", "meeting",
+                                           "accreditation", "other"]),
             f("title", required=True),
             f("symbol"),
             f("summary", required=True, description="what happened, in our words"),
@@ -182,10 +183,14 @@ TABLES = {
         foreignKeys=[{"fields": "mechanism_id", "reference": {"resource": "mechanisms", "fields": "mechanism_id"}}],
     ),
     "paper_arguments": dict(
-        title="The paper's arguments",
-        description="Each claim of the position paper (¶1-¶12), with a short quotation, the record, support and counter.",
+        title="The papers' arguments",
+        description="Each claim of the two papers the kit tests (paper_id ru_2023: Russia's 2023 position paper, ¶1-¶12; "
+                    "eu_2023: the EU's 2023 case for the PoA, ¶1-¶9 of data/papers/eu_2023.md), with a short quotation, "
+                    "the record, support and counter, and the sources of support and counter.",
         fields=[
-            {"name": "paragraph", "type": "integer", "description": "paragraph number ¶1-¶12",
+            f("paper_id", required=True, enum=["ru_2023", "eu_2023"],
+              description="which paper: ru_2023 (Russian Federation, 2023) or eu_2023 (EU and its Member States, 2023)"),
+            {"name": "paragraph", "type": "integer", "description": "paragraph number in that paper (¶1-¶12 or ¶1-¶9)",
              "constraints": {"required": True, "minimum": 1, "maximum": 12}},
             f("claim_id", required=True, pattern=ID),
             f("claim", required=True, description="the claim in our words"),
@@ -194,7 +199,12 @@ TABLES = {
             f("documents_cited", description="';'-separated documents the paragraph itself cites", **{"kit:list": ";"}),
             f("record", required=True, description="what the record shows"),
             f("support", required=True, description="strongest evidence for the claim"),
+            f("support_source_ids", required=True, pattern=IDS,
+              description="';'-separated source_ids the support text rests on", **SRC),
             f("counter", required=True, description="strongest evidence against the claim"),
+            f("counter_source_ids", required=True, pattern=IDS,
+              description="';'-separated source_ids the counter text rests on (each source carries the counter of at "
+                          "most two claims per paper)", **SRC),
             confidence(),
             sources_field(),
         ],
@@ -202,12 +212,12 @@ TABLES = {
     ),
     "positions": dict(
         title="Positions of States and groups",
-        description="Stances on the PoA, a binding convention and the OEWG: one row per statement or vote, with date and source.",
+        description="Stances on the PoA, a binding convention, the OEWG, the UN cybercrime convention and how international law applies: one row per statement or vote, with date and source.",
         fields=[
             f("actor_id", required=True, pattern=ID),
             f("actor", required=True),
             f("actor_kind", required=True, enum=["state", "group"]),
-            f("issue", required=True, enum=["poa", "convention", "oewg"]),
+            f("issue", required=True, enum=["poa", "convention", "oewg", "cybercrime", "international_law"]),
             f("stance", required=True, enum=["supports", "opposes", "mixed"]),
             f("statement", required=True),
             date("date", description="when the State or group took this stance (ISO, may be partial)"),
@@ -245,13 +255,16 @@ TABLES = {
     "mechanism_scores": dict(
         title="Mechanism scores (the kit's judgement)",
         description="The kit's own 0-2 scores of each mechanism on five criteria of the rubric in kit/compare.py, "
-                    "each with its reason and the sources of the facts it rests on. A judgement, not a fact.",
+                    "each with its reason and the sources of the facts it rests on. A judgement, not a fact. "
+                    "An empty score means unknown: no text the kit holds settles it, and it is left out of "
+                    "the weighted total.",
         fields=[
             f("mechanism_id", required=True, pattern=ID),
             f("criterion", required=True, enum=["inclusiveness", "permanence", "bindingness", "stakeholder_access",
                                                 "decision_rule_clarity"]),
-            {"name": "score", "type": "integer", "description": "0, 1 or 2 (see the rubric)",
-             "constraints": {"required": True, "minimum": 0, "maximum": 2}},
+            {"name": "score", "type": "integer",
+             "description": "0, 1 or 2 (see the rubric); empty when unknown (the reason says what is missing)",
+             "constraints": {"minimum": 0, "maximum": 2}},
             f("reason", required=True, description="why the kit gives this score, in our words"),
             sources_field(),
         ],
@@ -278,10 +291,11 @@ TABLES = {
     ),
     # --- tables added for reading the paper, law or norms (notebooks 01, 05)
     "paper_argument_map": dict(
-        title="The paper's argument map",
-        description="The paper's main conclusion and the premises that support it (our reading), each tied to "
-                    "the claims of paper_arguments.csv it summarises.",
+        title="The papers' argument maps",
+        description="Each paper's main conclusion and the premises that support it (our reading), each tied to "
+                    "the claims of paper_arguments.csv it summarises; paper_id says which paper.",
         fields=[
+            f("paper_id", required=True, enum=["ru_2023", "eu_2023"], description="which paper the node belongs to"),
             f("node_id", required=True, pattern=ID),
             f("label", required=True, description="the conclusion or premise, in our words"),
             f("kind", required=True, enum=["conclusion", "premise"]),
@@ -355,6 +369,94 @@ TABLES = {
         ],
         primaryKey=["delegation_id", "dimension"],
         foreignKeys=[{"fields": "delegation_id", "reference": {"resource": "delegations", "fields": "delegation_id"}}],
+    ),
+    # --- tables added for international law (notebook 06)
+    "legal_questions": dict(
+        title="Legal questions on how international law applies to cyberspace",
+        description="One row per question: what is agreed (with the consensus text) and what is contested, "
+                    "in our words, with sources.",
+        fields=[
+            f("question_id", required=True, pattern=ID),
+            f("question", required=True),
+            f("agreed_text", required=True, description="what States agree on, and the text that says so"),
+            f("contested_points", required=True, description="what is still disputed, and by whom"),
+            sources_field(),
+        ],
+        primaryKey="question_id",
+    ),
+    "legal_positions": dict(
+        title="Positions of States and the African Union on the legal questions",
+        description="One row per State and legal question where a dated, sourced position was found. A State "
+                    "with no row for a question has no position found: the kit never guesses a stance.",
+        fields=[
+            f("state_id", required=True, pattern=ID),
+            f("state", required=True),
+            f("region", required=True, enum=["African", "Asia-Pacific", "Eastern European",
+                                             "Latin American and Caribbean", "Western European and Others"],
+              description="the UN regional group (the African Union row: African)"),
+            f("question", required=True, pattern=ID, description="question_id of legal_questions.csv"),
+            f("position", required=True, enum=["applies", "applies with limits", "rule", "principle only",
+                                               "binding", "unsettled", "cautious", "opposes"],
+              description="a short label of the stance (see data/README.md)"),
+            f("statement", required=True, description="what the State said, in our words"),
+            date("date", description="when the State took this position (ISO, may be partial)"),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey=["state_id", "question"],
+        foreignKeys=[{"fields": "question", "reference": {"resource": "legal_questions", "fields": "question_id"}}],
+    ),
+    "practice_facts": dict(
+        title="Norms in practice: dated facts by pillar (notebook 07)",
+        description="One row per dated fact or statement on confidence-building, capacity-building, stakeholders, "
+                    "the cybercrime convention and the war in Ukraine in the UN cyber talks; actor is who did or "
+                    "said it, stance (where the row records a position) its stance on the subject of the row.",
+        fields=[
+            f("fact_id", required=True, pattern=ID),
+            f("pillar", required=True, enum=["confidence_building", "capacity_building", "stakeholders",
+                                             "cybercrime", "ukraine"]),
+            date("date"),
+            f("actor", required=True, description="the State, group, organisation or UN body that acted or spoke"),
+            f("stance", enum=["supports", "opposes", "mixed"],
+              description="where the row records a position: the actor's stance on the subject of the row"),
+            f("fact", required=True, description="what happened or was said, in our words"),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey="fact_id",
+    ),
+    "poc_directory": dict(
+        title="Participation in the global POC directory (notebook 07)",
+        description="Dated counts about the global intergovernmental points of contact directory, only where a "
+                    "source gives them; qualifier says whether the source gives an exact count or a floor.",
+        fields=[
+            date("date", description="the date the count refers to"),
+            f("metric", required=True, enum=["states_nominated"],
+              description="states_nominated: States that had nominated points of contact"),
+            f("value", type="integer", required=True, minimum=0),
+            f("qualifier", required=True, enum=["exactly", "more than"]),
+            f("note", required=True),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey=["date", "metric"],
+    ),
+    "accreditation": dict(
+        title="Stakeholders not accredited to the OEWG 2021-2025 (notebook 07)",
+        description="Organisations blocked under the OEWG's 2022 non-objection procedure, with the State that "
+                    "objected where a source names it (empty: not named in the sources read).",
+        fields=[
+            f("organisation", required=True),
+            f("organisation_kind", required=True, enum=["think tank", "NGO", "technical community",
+                                                        "capacity-building network", "company", "academic",
+                                                        "public institution"]),
+            f("objected_by", description="the State that objected, where a source names it"),
+            date("date", description="the end of the non-objection procedure"),
+            f("note", required=True),
+            confidence(),
+            sources_field(),
+        ],
+        primaryKey="organisation",
     ),
 }
 

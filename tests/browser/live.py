@@ -131,6 +131,11 @@ def drives() -> dict[str, Drive]:
             Step("raise the first weight", press(None), ("chart", "text:.widget-html-content|Summary:"))]),
         "05_law_or_norms": Drive("kit.norms_browser()", [
             Step("choose another norm", choose("Norm"), ("text:.kit-norm",))]),
+        "06_international_law": Drive("kit.positions_explorer()", [
+            Step("choose another legal question", choose("Legal question"),
+                 ("chart", "text:.widget-html-content|Summary:"))]),
+        "07_norms_in_practice": Drive("kit.practice_explorer()", [
+            Step("choose another pillar", choose("Pillar"), ("text:.kit-practice",))]),
         "08_negotiation_simulation": Drive("kit.mechanism_designer()", [
             Step("choose a design option that changes the verdict", choose_a_verdict_change(),
                  ("text::scope > .widget-vbox > .widget-html",))]),
