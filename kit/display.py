@@ -13,7 +13,8 @@ import pandas as pd
 MISSING = "not confirmed"
 MAX_ROWS = 300  # a kit table has at most ~100 rows; beyond this, pandas' own (shortened) view is clearer
 CELL = "text-align:left;vertical-align:top;padding:4px 8px;white-space:normal;overflow-wrap:anywhere"
-HEAD = "text-align:left;vertical-align:bottom;padding:4px 8px;border-bottom:1px solid #767676"
+HEAD = ("text-align:left;vertical-align:bottom;padding:4px 8px;border-bottom:1px solid #767676;"
+        "overflow-wrap:anywhere;hyphens:auto")
 
 
 def is_missing(value) -> bool:
