@@ -53,9 +53,13 @@ def test_missing_counts_are_explained_not_drawn_as_zero(votes):
     bars, notes = _bars(fig), _notes(fig)
     assert notes[("General Assembly", "A/RES/75/240 · Russian Federation")] == "92–50–21"   # Digital Library record
     assert bars[("General Assembly", "yes", "A/RES/75/240 · Russian Federation")] == 92
-    assert ("General Assembly", "A/RES/77/37 · France") in notes
-    assert "no confirmed record" in notes[("General Assembly", "A/RES/77/37 · France")]
-    assert ("General Assembly", "yes", "A/RES/77/37 · France") not in bars
+    assert notes[("General Assembly", "A/RES/77/37 · France")] == "156–7–14"   # UN machine-readable record (DGACM)
+    assert bars[("General Assembly", "no", "A/RES/77/37 · France")] == 7
+    # a body with no row at all is said in words, never drawn as zero
+    gap = votes[votes["vote_id"] != "a_res_77_37_ga"].reset_index(drop=True)
+    gap_fig = vote_figure(gap)
+    assert "no confirmed record" in _notes(gap_fig)[("General Assembly", "A/RES/77/37 · France")]
+    assert ("General Assembly", "yes", "A/RES/77/37 · France") not in _bars(gap_fig)
     assert ("First Committee", "abstain", "A/RES/73/266 · United States") not in bars   # abstentions not given
     assert notes[("First Committee", "A/RES/73/266 · United States")] == "139–11–?"
     assert notes[("First Committee", "A/RES/77/37 · France")] == "157–6–14"
@@ -103,10 +107,14 @@ def test_adoption_record_before_and_after_2018(votes, events):
     assert "A/RES/73/187" not in set(rec["text"])    # related cybercrime text left out
     modes = dict(zip(rec["text"], rec["adoption"]))
     assert modes["A/RES/73/27"] == "recorded vote" and modes["A/RES/68/243"] == "without a vote"
-    assert modes["A/RES/75/240"] == "recorded vote" and modes["A/RES/77/37"] == "mode not confirmed"
+    assert modes["A/RES/75/240"] == "recorded vote" and modes["A/RES/77/37"] == "recorded vote"
+    assert modes["A/RES/78/237"] == "recorded vote" and modes["A/RES/80/16"] == "without a vote"
+    assert modes["A/RES/67/27"] == "mode not confirmed"
     summary = adoption_summary(votes, events)
     assert summary.loc[("before 2018", "resolution"), "without a vote"] == 6
-    assert summary.loc[("2018 and after", "resolution"), "recorded vote"] == 6   # 73/27, 73/266, 74/28, 74/29, 75/32, 75/240
+    # 73/27, 73/266, 74/28, 74/29, 75/32, 75/240, 77/36, 77/37, 78/16, 78/237
+    assert summary.loc[("2018 and after", "resolution"), "recorded vote"] == 10
+    assert summary.loc[("2018 and after", "resolution"), "mode not confirmed"] == 0
     assert summary.loc[("2018 and after", "decision"), "without a vote"] == 3
     assert adoption_summary(votes, events, split_year=2010).loc[("before 2010", "resolution"), "recorded vote"] == 4
 
@@ -114,7 +122,7 @@ def test_adoption_record_before_and_after_2018(votes, events):
 @pytest.mark.parametrize("kwargs, title_part, years", [
     (dict(), "Resolutions of the series adopted without a vote in the plenary: 6 before 2018, 3 from 2018 on", None),
     (dict(kinds=["resolution", "decision"]), "6 before 2018, 6 from 2018 on", None),
-    (dict(years=(2009, 2016)), "6 before 2018", {2009, 2010, 2011, 2012, 2013, 2015, 2016}),
+    (dict(years=(2009, 2016)), "6 before 2018", {2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016}),
 ])
 def test_adoption_figure(votes, events, kwargs, title_part, years):
     fig = adoption_figure(votes, events, **kwargs)
