@@ -25,7 +25,7 @@ from .law import (legal_questions_table, position_card_html, position_vocabulary
                   positions_matrix, scenario_toolkit)
 # --- timeline and votes (notebooks 02, 03)
 from .timeline import timeline, timeline_events, timeline_figure, event_details
-from .votes import compare_votes, vote_table, vote_figure, adoption_summary, adoption_figure
+from .votes import compare_votes, vote_table, vote_figure, adoption_summary, adoption_figure, cross_votes, how_voted
 # --- comparing mechanisms (notebook 04)
 from . import compare
 from .compare import (compare_mechanisms, comparison_html, comparison_sources, comparison_table, mandate_overlap,
@@ -98,7 +98,7 @@ __all__ = [
     "accreditation_summary", "accreditation_table", "crime_and_security_tracks", "poc_figure", "poc_participation",
     "poc_summary", "practice_explorer", "practice_pillars", "practice_table",
     "timeline", "timeline_events", "timeline_figure", "event_details", "compare_votes", "vote_table", "vote_figure",
-    "adoption_summary", "adoption_figure", "compare", "compare_mechanisms", "comparison_html",
+    "adoption_summary", "adoption_figure", "cross_votes", "how_voted", "compare", "compare_mechanisms", "comparison_html",
     "comparison_sources", "comparison_table", "mandate_overlap", "mandate_overlap_figure", "mandate_sources",
     "mechanism_list", "mechanism_scores", "origins_figure", "origins_summary", "outcome_2025", "outcome_sources",
     "overlap_between", "overlap_summary", "outcome_html", "score_figure", "score_sources", "score_summary",

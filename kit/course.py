@@ -20,14 +20,14 @@ PLAN = [
     ("00", "00_start_here.ipynb", "Start here: what the kit teaches and how to use it", 20),
     ("01", "01_reading_the_paper.ipynb", "Reading the paper: its claims, paragraph by paragraph", 110),
     ("02", "02_timeline.ipynb", "The record over time: GGEs, OEWGs and the PoA, 1998–2025", 60),
-    ("03", "03_votes_and_coalitions.ipynb", "Votes and coalitions behind the processes", 60),
+    ("03", "03_votes_and_coalitions.ipynb", "Votes and coalitions behind the processes", 70),
     ("04", "04_comparing_mechanisms.ipynb",
-     "Comparing mechanisms: GGE, OEWG, PoA, Russia's proposals, Global Mechanism", 120),
+     "Comparing mechanisms: GGE, OEWG, PoA, Russia's proposals, Global Mechanism", 125),
     ("05", "05_law_or_norms.ipynb", "Law or norms? The framework of responsible State behaviour", 70),
     ("06", "06_international_law.ipynb", "International law in cyberspace: what is agreed, what is contested", 70),
     ("07", "07_norms_in_practice.ipynb",
      "From norms to practice: confidence-building, capacity-building, stakeholders, the cybercrime convention", 85),
-    ("08", "08_negotiation_simulation.ipynb", "Negotiation simulation: designing the future mechanism", 105),
+    ("08", "08_negotiation_simulation.ipynb", "Negotiation simulation: designing the future mechanism", 110),
     ("09", "09_review.ipynb", "Review, reflection and handing in your answers", 45),
 ]
 

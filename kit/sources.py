@@ -48,7 +48,8 @@ def _parts() -> dict:
         "03": {
             "votes": lambda: _column(vote_table(load("votes"))),
             "adoption": lambda: ["unvotes_voeten", "natsurvey_background", "unoda_infosec_page", "regnum_2532333",
-                                 "sputnik_76_19", "a_res_80_16"],
+                                 "sputnik_76_19", "a_res_80_16", "dgacm_unxml"],
+            "coalitions": lambda: ["dgacm_unxml", "a_res_77_36", "a_res_77_37", "a_res_78_16", "a_res_78_237"],
             "record": lambda: ["ru_poa_position_2023", "press_gadis3619", "regnum_2532333", "digwatch_gge_oewg_2018",
                                "press_gadis3659", "press_gadis3704", "digwatch_poa_vote_2022", "unvotes_voeten"],
         },

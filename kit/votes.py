@@ -15,8 +15,9 @@ from .style import OKABE_ITO, VOTE_COLOURS
 from .timeline import styled_figure
 from .widgets import FigureArea, display_widget
 
-__all__ = ["BODIES", "DEFAULT_TEXTS", "vote_texts", "vote_table", "vote_figure", "adoption_record",
-           "adoption_summary", "adoption_figure", "VoteComparer", "compare_votes"]
+__all__ = ["BODIES", "DEFAULT_TEXTS", "RIVAL_PAIRS", "vote_texts", "vote_table", "vote_figure", "adoption_record",
+           "adoption_summary", "adoption_figure", "VoteComparer", "compare_votes", "cross_votes",
+           "how_voted"]
 
 BODIES = ("First Committee", "General Assembly")
 BODY_LABELS = {"First Committee": "First Committee", "General Assembly": "General Assembly plenary"}
@@ -338,3 +339,72 @@ def compare_votes(texts=DEFAULT_TEXTS, bodies=BODIES) -> VoteComparer:
     if isinstance(bodies, str):
         bodies = (bodies,)
     return VoteComparer(texts=texts, bodies=bodies)
+
+
+# --- each State's vote: coalitions across rival texts ------------------------------------------------------------
+
+VOTE_ORDER = ("yes", "no", "abstain", "did not vote")
+# the rival texts the plenary voted on in the same session: (PoA or US-led text, Russian-led text)
+RIVAL_PAIRS = (("A/RES/74/28", "A/RES/74/29"), ("A/RES/75/32", "A/RES/75/240"), ("A/RES/77/37", "A/RES/77/36"),
+               ("A/RES/78/16", "A/RES/78/237"))
+
+
+def _state_votes(state_votes=None) -> pd.DataFrame:
+    table = load("state_votes") if state_votes is None else state_votes
+    if not isinstance(table, pd.DataFrame) or not {"symbol", "member_state", "vote"} <= set(table.columns):
+        raise DataError(f"expected the table of each State's vote (kit.load('state_votes')), "
+                        f"not {type(table).__name__}")
+    return table
+
+
+def _one_text(value, valid: list, what: str) -> str:
+    if not isinstance(value, str) or value not in valid:
+        raise DataError(f"unknown {what} {value!r}; choose one of the texts with each State's vote: {', '.join(valid)}")
+    return value
+
+
+def cross_votes(first: str = "A/RES/77/37", second: str = "A/RES/77/36", state_votes=None) -> pd.DataFrame:
+    """Return how the Member States voted on two texts: one row per pair of votes (e.g. yes on both), with the
+    number of States and their names. The plenary's own records, State by State (UN machine-readable resolutions)."""
+    table = _state_votes(state_votes)
+    valid = list(dict.fromkeys(table["symbol"]))
+    first, second = _one_text(first, valid, "first text"), _one_text(second, valid, "second text")
+    if first == second:
+        raise DataError(f"choose two different texts, not {first} twice; the texts are: {', '.join(valid)}")
+    a = table[table["symbol"] == first].set_index("member_state")["vote"]
+    b = table[table["symbol"] == second].set_index("member_state")["vote"]
+    both = pd.DataFrame({"a": a, "b": b}).dropna()
+    rows = []
+    for va in VOTE_ORDER:
+        for vb in VOTE_ORDER:
+            states = sorted(both.index[(both["a"] == va) & (both["b"] == vb)])
+            if states:
+                rows.append({f"vote on {first}": va, f"vote on {second}": vb, "number of States": len(states),
+                             "States": ", ".join(states)})
+    return pd.DataFrame(rows)
+
+
+def how_voted(state: str, state_votes=None) -> pd.DataFrame:
+    """Return one State's plenary vote on each text that has every State's vote, with the date and the tally."""
+    table = _state_votes(state_votes)
+    names = list(dict.fromkeys(table["member_state"]))
+    if not isinstance(state, str) or not state.strip():
+        raise DataError(f"name a Member State as the UN writes it, e.g. 'Egypt' or 'Republic of Korea', "
+                        f"not {state!r}")
+    lower = {n.casefold(): n for n in names}
+    name = lower.get(state.strip().casefold())
+    if name is None:
+        import difflib
+        near = difflib.get_close_matches(state.strip(), names, n=5, cutoff=0.5)
+        hint = f"did you mean: {', '.join(near)}?" if near else "see kit.load('state_votes')['member_state'].unique()"
+        raise DataError(f"no Member State called {state!r} in the votes; {hint}")
+    mine = table[table["member_state"] == name]
+    votes = load("votes")
+    plenary = votes[votes["body"] == "General Assembly"].set_index("symbol")
+    texts = vote_texts(votes).set_index("text")
+    rows = []
+    for r in mine.itertuples():
+        p = plenary.loc[r.symbol]
+        rows.append({"text": texts.loc[r.symbol, "label"], "date": p["date_label"], "vote": r.vote,
+                     "plenary tally (yes-no-abstain)": f"{int(p['yes'])}-{int(p['no'])}-{int(p['abstain'])}"})
+    return pd.DataFrame(rows).sort_values("date", kind="stable").reset_index(drop=True)

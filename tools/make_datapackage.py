@@ -126,6 +126,20 @@ TABLES = {
         ],
         primaryKey=["symbol", "body"],
     ),
+    "state_votes": dict(
+        title="Each Member State's vote",
+        description="Every Member State's vote in the General Assembly plenary on the series' texts adopted by recorded "
+                    "vote in 2019-2023 (74/28 and 74/29, 75/32 and 75/240, 77/36 and 77/37, 78/16 and 78/237), from "
+                    "the UN's machine-readable resolutions (tools/make_state_votes.py). A State in none of the three "
+                    "lists of a vote is recorded as 'did not vote'.",
+        fields=[
+            f("symbol", required=True, description="the resolution, e.g. A/RES/77/37 (its plenary row in votes.csv)"),
+            f("member_state", required=True, description="the State, as the UN names it"),
+            f("vote", required=True, enum=["yes", "no", "abstain", "did not vote"]),
+            sources_field(),
+        ],
+        primaryKey=["symbol", "member_state"],
+    ),
     "un_members": dict(
         title="UN membership",
         description="Number of UN Member States from each date on (to check vote tallies).",
