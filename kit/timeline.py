@@ -58,6 +58,9 @@ SPAN_MIN_DAYS = 45  # things that last less than this are drawn as a marker at t
 MARKER_SIZE = 11
 MIN_GAP_PX = 14
 PLOT_WIDTH_PX = 520
+# Width of one character of a lane's label at the kit's 13 px sans-serif font, rounded up (measured in Chromium:
+# 6.0 to 7.0 px); the left margin is sized from it so that the longest label fits without plotly's automargin.
+LABEL_PX_PER_CHAR = 7.0
 ROW_PX = 16
 PAD_DAYS = 60  # the x axis shows this many days either side of the chosen years
 LEGEND_GREY = "#555555"
@@ -459,16 +462,20 @@ def _draw_timeline(ev, view, period, highlight, show_paper):
     legend_top = 62  # px under the plot: below the dates and the axis title
     margin_b = legend_top + 22 * _legend_rows(names) + 16
     top_px = 80
+    ticktext = [TRACK_LABELS[t] for t in tracks]
+    # Fixed margins instead of plotly's automargin: automargin makes plotly measure and redraw the chart again after
+    # the first draw, which made each redraw in JupyterLab take about a second (five times longer) for this chart.
+    margin_l = round(LABEL_PX_PER_CHAR * max((len(t) for t in ticktext), default=0)) + 36
     return styled_figure(
         data, title, x_title="Date (open markers: only the month or year is known)", y_title="Track",
         height=top_px + plot_px + margin_b,
-        yaxis={"tickvals": tickvals, "ticktext": [TRACK_LABELS[t] for t in tracks], "range": [total, 0],
-               "zeroline": False, "fixedrange": True, "showgrid": False},
-        xaxis={"type": "date", "range": [x0.isoformat(), x1.isoformat()]},
+        yaxis={"tickvals": tickvals, "ticktext": ticktext, "range": [total, 0],
+               "zeroline": False, "fixedrange": True, "showgrid": False, "automargin": False},
+        xaxis={"type": "date", "range": [x0.isoformat(), x1.isoformat()], "automargin": False},
         barmode="overlay", shapes=shapes, annotations=annotations, hovermode="closest",
         legend={"orientation": "h", "y": -legend_top / plot_px, "yanchor": "top", "x": 0, "title": {"text": ""},
                 "itemclick": False, "itemdoubleclick": False, "traceorder": "normal"},
-        margin={"l": 10, "r": 10, "t": top_px, "b": margin_b},
+        margin={"l": margin_l, "r": 10, "t": top_px, "b": margin_b},
         meta={"kit_geometry": {"plot_width_px": PLOT_WIDTH_PX, "row_px": ROW_PX, "min_gap_px": MIN_GAP_PX,
                                "marker_size": MARKER_SIZE}})
 
