@@ -20,7 +20,7 @@ from .style import OKABE_ITO, TRACK_COLOURS, TRACK_LABELS, apply_layout
 from .widgets import FigureArea, display_widget
 
 __all__ = ["TRACKS", "KINDS", "PERIODS", "PAPER_EVENT", "timeline_events", "timeline_figure", "event_details",
-           "event_sources", "EventDetails", "styled_figure", "TimelineExplorer", "timeline"]
+           "event_sources", "EventDetails", "styled_figure", "styled_spec", "TimelineExplorer", "timeline"]
 
 # The lanes, top to bottom; "cybercrime" (the UN Convention against Cybercrime, a crime track, not a security one)
 # and "context" (related texts) are available but not shown by default.
@@ -277,6 +277,12 @@ def styled_figure(data: list, title: str, x_title: str, y_title: str, height: in
     """
     import plotly.graph_objects as go
 
+    data, lay = styled_spec(data, title, x_title, y_title, height, **layout)
+    return go.Figure(data=data, layout=lay, _validate=False)
+
+
+def styled_spec(data: list, title: str, x_title: str, y_title: str, height: int, **layout) -> tuple[list, dict]:
+    """Return the traces and the layout ``styled_figure`` would build, as plain dicts (for ``FigureArea.show_spec``)."""
     base = _base_layout()
     lay = dict(base)
     lay["title"] = dict(base["title"], text=title)
@@ -284,7 +290,7 @@ def styled_figure(data: list, title: str, x_title: str, y_title: str, height: in
     for axis, text in (("xaxis", x_title), ("yaxis", y_title)):
         lay[axis] = {**base.get(axis, {}), **layout.pop(axis, {}), "title": {"text": text}}
     lay.update(layout)
-    return go.Figure(data=data, layout=lay, _validate=False)
+    return data, lay
 
 
 def timeline_figure(events: pd.DataFrame, tracks=None, years=(2010, 2025), kinds=None, period: str = "all",
@@ -359,7 +365,7 @@ def _legend_rows(names: list) -> int:
     return -(-len(names) // columns)
 
 
-def _draw_timeline(ev, view, period, highlight, show_paper):
+def _draw_timeline(ev, view, period, highlight, show_paper, spec=False):
     """Return the timeline figure of one filtered view (see ``timeline_figure``).
 
     Lanes run top to bottom in the order of ``tracks``. A lane holds a band of bars (bodies) and, under it, as many
@@ -466,7 +472,7 @@ def _draw_timeline(ev, view, period, highlight, show_paper):
     # Fixed margins instead of plotly's automargin: automargin makes plotly measure and redraw the chart again after
     # the first draw, which made each redraw in JupyterLab take about a second (five times longer) for this chart.
     margin_l = round(LABEL_PX_PER_CHAR * max((len(t) for t in ticktext), default=0)) + 36
-    return styled_figure(
+    return (styled_spec if spec else styled_figure)(
         data, title, x_title="Date (open markers: only the month or year is known)", y_title="Track",
         height=top_px + plot_px + margin_b,
         yaxis={"tickvals": tickvals, "ticktext": ticktext, "range": [total, 0],
@@ -658,11 +664,11 @@ class TimelineExplorer:
     def _draw(self):
         event_id = self.event.value
         try:
-            fig = _draw_timeline(self._ev, self._view, self.period.value, event_id, True)
+            data, layout = _draw_timeline(self._ev, self._view, self.period.value, event_id, True, spec=True)
         except DataError as err:
             self.area.error(err)
             return
-        self.area.show(fig)
+        self.area.show_spec(data, layout)
         if event_id is None:
             self.details.value = "<i>No event matches this filter.</i>"
         else:

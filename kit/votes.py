@@ -12,7 +12,7 @@ import pandas as pd
 
 from .data import DataError, cite, load
 from .style import OKABE_ITO, VOTE_COLOURS
-from .timeline import styled_figure
+from .timeline import styled_figure, styled_spec
 from .widgets import FigureArea, display_widget
 
 __all__ = ["BODIES", "DEFAULT_TEXTS", "RIVAL_PAIRS", "vote_texts", "vote_table", "vote_figure", "adoption_record",
@@ -151,7 +151,7 @@ def vote_figure(votes: pd.DataFrame, texts=None, bodies=None):
     return _draw_votes(votes, table, texts, bodies)
 
 
-def _draw_votes(votes, table, texts, bodies):
+def _draw_votes(votes, table, texts, bodies, spec=False):
     """Return the vote figure for a table already filtered by ``vote_table``."""
     known = vote_texts(votes)
     labels = dict(zip(known["text"], known["label"]))
@@ -204,7 +204,8 @@ def _draw_votes(votes, table, texts, bodies):
     xaxis, yaxis = layout.pop("xaxis"), layout.pop("yaxis")
     title = ("How the chosen texts were adopted: " +
              (" and ".join(BODY_LABELS[b] for b in bodies) + " shown apart" if n > 1 else BODY_LABELS[bodies[0]]))
-    return styled_figure(data, title, x_title=xaxis["title"]["text"], y_title="Text (symbol · lead sponsor)",
+    build = styled_spec if spec else styled_figure
+    return build(data, title, x_title=xaxis["title"]["text"], y_title="Text (symbol · lead sponsor)",
                          height=260 + 55 * len(texts), barmode="stack", annotations=annotations,
                          xaxis=xaxis, yaxis=yaxis, margin={"l": 10, "r": 20, "t": 80, "b": 110},
                          legend={"orientation": "h", "y": -75 / (70 + 55 * len(texts)), "yanchor": "top", "x": 0,
@@ -315,11 +316,11 @@ class VoteComparer:
                 raise DataError("choose the bodies to show: First Committee, General Assembly plenary, or both")
             texts, bodies = list(self.texts.value), list(self.bodies.value)
             table = vote_table(self.votes, texts, bodies)
-            fig = _draw_votes(self.votes, table, texts, bodies)
+            data, layout = _draw_votes(self.votes, table, texts, bodies, spec=True)
         except DataError as err:
             self.area.error(err)
             return
-        self.area.show(fig)
+        self.area.show_spec(data, layout)
         items = "".join(f"<li><b>{html.escape(r.text)}</b>, {html.escape(BODY_LABELS[r.body])} ({r.date}): "
                         f"{html.escape(r.note) if isinstance(r.note, str) else ''} <i>{r.confidence}</i></li>"
                         for r in table.itertuples())

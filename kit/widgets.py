@@ -15,8 +15,22 @@ class FigureArea:
 
         self.output = w.Output()
         self.message = w.HTML("")
-        self.figure = None
+        self._figure = None
+        self._spec = None
         self.widget = w.VBox([self.message, self.output])
+
+    @property
+    def figure(self):
+        """What the area shows now: a plotly figure (built on first use if it was shown from plain dicts)."""
+        if self._figure is None and self._spec is not None:
+            import plotly.graph_objects as go
+
+            self._figure = go.Figure(data=self._spec[0], layout=self._spec[1], _validate=False)
+        return self._figure
+
+    @figure.setter
+    def figure(self, value) -> None:
+        self._figure, self._spec = value, None
 
     def show(self, figure) -> None:
         """Replace what is shown by ``figure`` (a plotly figure, a DataFrame or anything IPython can display)."""
@@ -27,6 +41,26 @@ class FigureArea:
         self.output.clear_output(wait=True)
         with self.output:
             display(*displayable(figure), raw=True)
+
+    def show_spec(self, data: list, layout: dict) -> None:
+        """Show a plotly figure given as plain trace and layout dicts, without building plotly objects.
+
+        A widget redraws several times faster this way: building a plotly figure and turning it back into JSON cost
+        about two thirds of a timeline update. ``.figure`` builds the plotly figure only when someone asks for it.
+        """
+        if "plotly.io._renderers" in sys.modules:  # someone chose a plotly renderer: let plotly display
+            import plotly.graph_objects as go
+
+            self.show(go.Figure(data=data, layout=layout, _validate=False))
+            return
+        from IPython.display import display
+
+        bundle = spec_bundle(data, layout)
+        self._figure, self._spec = None, (data, layout)
+        self.message.value = ""
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(bundle, raw=True)
 
     def error(self, err: Exception) -> None:
         """Show a problem the student caused (e.g. nothing selected) in words, keeping the last good view."""
@@ -48,6 +82,32 @@ def plotly_bundle(fig) -> dict:
 
     title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else "a chart"
     return {PLOTLY_MIME: json.loads(pio.to_json(fig, validate=False)), "text/plain": f"Figure: {title}"}
+
+
+def plain_json(value):
+    """Return ``value`` with only JSON types: numpy arrays and numbers as lists and numbers, dates as ISO text, NaN as
+    null (what plotly's own JSON encoder does for the values the kit's figures hold)."""
+    import math
+
+    if isinstance(value, dict):
+        return {k: plain_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_json(v) for v in value]
+    if isinstance(value, (str, bool, int)) or value is None:
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return plain_json(value.tolist())
+    if hasattr(value, "isoformat"):  # dates and timestamps
+        return value.isoformat()
+    raise TypeError(f"cannot show a {type(value).__name__} in a chart")
+
+
+def spec_bundle(data: list, layout: dict) -> dict:
+    """Return the MIME bundle of a figure given as plain trace and layout dicts (the same chart as ``plotly_bundle``)."""
+    title = (layout.get("title") or {}).get("text") or "a chart"
+    return {PLOTLY_MIME: {"data": plain_json(data), "layout": plain_json(layout)}, "text/plain": f"Figure: {title}"}
 
 
 def _fast_plotly_display(fig, include=None, exclude=None):
